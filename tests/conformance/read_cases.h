@@ -1,0 +1,142 @@
+// Conformance: reading streams, the log, as_of, and the hash chain.
+// Included only by event_store_conformance.h.
+
+namespace ledger::conformance {
+
+TEST_CASE_TEMPLATE_DEFINE("conformance: ReadStream", F, conformance_read_stream) {
+  ManualClock clock(kT0);
+  std::unique_ptr<EventStore> store = F::Open(&clock);
+  const std::string stream = testing::UniqueStream("order");
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::NoStream(), 5));
+  MustAppend(*store, MakeAppend(testing::UniqueStream("order"), ExpectedVersion::NoStream(), 2));
+
+  auto versions = [&](StreamReadOptions options) {
+    Result<std::vector<RecordedEvent>> r = store->ReadStream(StreamId(stream), options);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    std::vector<std::uint64_t> out;
+    for (const RecordedEvent& e : *r) out.push_back(e.stream_version.value());
+    return out;
+  };
+
+  CHECK(versions({}) == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+  CHECK(versions({StreamVersion(3), kNoLimit, std::nullopt}) == std::vector<std::uint64_t>{3, 4, 5});
+  CHECK(versions({StreamVersion(2), 2, std::nullopt}) == std::vector<std::uint64_t>{2, 3});
+  CHECK(versions({StreamVersion(6), kNoLimit, std::nullopt}).empty());
+  CHECK(versions({StreamVersion(1), 0, std::nullopt}).empty());
+
+  Result<std::vector<RecordedEvent>> absent =
+      store->ReadStream(StreamId(testing::UniqueStream("order")), {});
+  REQUIRE(absent.ok());
+  CHECK(absent->empty());
+}
+
+TEST_CASE_TEMPLATE_DEFINE("conformance: ReadAll", F, conformance_read_all) {
+  ManualClock clock(kT0);
+  std::unique_ptr<EventStore> store = F::Open(&clock);
+  const std::string a = testing::UniqueStream("order");
+  const std::string b = testing::UniqueStream("payment");
+  MustAppend(*store, MakeAppend(a, ExpectedVersion::NoStream(), 2));
+  MustAppend(*store, MakeAppend(b, ExpectedVersion::NoStream(), 1));
+  MustAppend(*store, MakeAppend(a, ExpectedVersion::Exact(StreamVersion(2)), 1));
+
+  std::vector<RecordedEvent> log = ReadLogAtLeast(*store, 4);
+  REQUIRE(log.size() == 4);
+
+  SUBCASE("single writer: log order is append order") {
+    std::vector<std::string> order;
+    for (const RecordedEvent& e : log) {
+      order.push_back(e.stream_id.value() + "@" + std::to_string(e.stream_version.value()));
+    }
+    CHECK(order == std::vector<std::string>{a + "@1", a + "@2", b + "@1", a + "@3"});
+  }
+
+  SUBCASE("resuming after any delivered event gives the rest, in the same order") {
+    for (std::size_t i = 0; i < log.size(); ++i) {
+      Result<std::vector<RecordedEvent>> rest = store->ReadAll(log[i].global_position, kNoLimit);
+      REQUIRE_MESSAGE(rest.ok(), rest.status().ToString());
+      REQUIRE(rest->size() == log.size() - i - 1);
+      for (std::size_t j = 0; j < rest->size(); ++j) CHECK((*rest)[j] == log[i + 1 + j]);
+    }
+  }
+
+  SUBCASE("limit") {
+    Result<std::vector<RecordedEvent>> two = store->ReadAll(GlobalPosition(0), 2);
+    REQUIRE(two.ok());
+    REQUIRE(two->size() == 2);
+    CHECK((*two)[1] == log[1]);
+    Result<std::vector<RecordedEvent>> none = store->ReadAll(GlobalPosition(0), 0);
+    REQUIRE(none.ok());
+    CHECK(none->empty());
+  }
+
+  SUBCASE("a position that names no event is refused") {
+    GlobalPosition beyond(log.back().global_position.value() + 1000);
+    CHECK(store->ReadAll(beyond, kNoLimit).status().code() == StatusCode::kInvalidArgument);
+  }
+
+  SUBCASE("reading the log equals reading the streams") {
+    std::map<std::string, std::vector<RecordedEvent>> by_stream;
+    for (const RecordedEvent& e : log) by_stream[e.stream_id.value()].push_back(e);
+    for (const auto& [stream, events] : by_stream) CHECK(ReadWholeStream(*store, stream) == events);
+  }
+}
+
+TEST_CASE_TEMPLATE_DEFINE("conformance: as_of reads a stream as it stood then", F,
+                          conformance_as_of) {
+  ManualClock clock(kT0);
+  std::unique_ptr<EventStore> store = F::Open(&clock);
+  const std::string stream = testing::UniqueStream("order");
+  constexpr std::int64_t kSecond = 1'000'000;
+
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), 1));   // t0
+  clock.AdvanceMicros(10 * kSecond);
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), 2));   // t0+10s
+  clock.AdvanceMicros(10 * kSecond);
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), 1));   // t0+20s
+
+  auto count_as_of = [&](std::int64_t offset) {
+    StreamReadOptions options;
+    options.as_of = Timestamp(kT0.value() + offset);
+    Result<std::vector<RecordedEvent>> r = store->ReadStream(StreamId(stream), options);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return r->size();
+  };
+  CHECK(count_as_of(-1) == 0);
+  CHECK(count_as_of(0) == 1);
+  CHECK(count_as_of(10 * kSecond - 1) == 1);
+  CHECK(count_as_of(10 * kSecond) == 3);
+  CHECK(count_as_of(20 * kSecond) == 4);
+  CHECK(count_as_of(1000 * kSecond) == 4);
+
+  SUBCASE("a clock that steps back never makes a stream's times go backwards") {
+    clock.Set(Timestamp(kT0.value() - 100 * kSecond));
+    MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), 1));
+    std::vector<RecordedEvent> events = ReadWholeStream(*store, stream);
+    REQUIRE(events.size() == 5);
+    CHECK(events[4].recorded_at == events[3].recorded_at);
+    CHECK(count_as_of(20 * kSecond) == 5);
+  }
+}
+
+TEST_CASE_TEMPLATE_DEFINE("conformance: stream hash chain", F, conformance_hash_chain) {
+  ManualClock clock(kT0);
+  std::unique_ptr<EventStore> store = F::Open(&clock);
+  const std::string stream = testing::UniqueStream("content");
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), 3));
+  clock.AdvanceMicros(5);
+  NewEvent with_raw = MakeEvent("stripe.event_received", R"({"id":"evt_1"})");
+  with_raw.raw_body = "{\"id\": \"evt_1\"}";
+  MustAppend(*store, MakeAppend(stream, ExpectedVersion::Any(), {with_raw}));
+
+  std::vector<RecordedEvent> events = ReadWholeStream(*store, stream);
+  REQUIRE(events.size() == 4);
+  Sha256Digest previous = kGenesisStreamHash;
+  for (const RecordedEvent& e : events) {
+    CHECK(e.stream_hash == ChainStreamHash(previous, e));
+    previous = e.stream_hash;
+  }
+  // The hashes are not all the same (each link covers its own event).
+  CHECK(events[0].stream_hash != events[1].stream_hash);
+}
+
+}  // namespace ledger::conformance

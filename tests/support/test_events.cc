@@ -1,0 +1,47 @@
+#include "tests/support/test_events.h"
+
+#include <atomic>
+
+namespace ledger::testing {
+
+NewEvent MakeEvent(std::string type, std::string payload) {
+  NewEvent e;
+  e.event_id = Uuid::V4();
+  e.event_type = std::move(type);
+  e.payload = std::move(payload);
+  e.metadata.actor = "test";
+  e.metadata.source = "tests";
+  return e;
+}
+
+AppendRequest MakeAppend(std::string stream, ExpectedVersion expected,
+                         std::vector<NewEvent> events) {
+  return AppendRequest{StreamId(std::move(stream)), expected, std::move(events)};
+}
+
+AppendRequest MakeAppend(std::string stream, ExpectedVersion expected, int count) {
+  std::vector<NewEvent> events;
+  for (int i = 0; i < count; ++i) {
+    events.push_back(MakeEvent("test.happened", R"({"i":)" + std::to_string(i) + "}"));
+  }
+  return MakeAppend(std::move(stream), expected, std::move(events));
+}
+
+std::vector<RecordedEvent> ReadWholeLog(EventStore& store) {
+  Result<std::vector<RecordedEvent>> all = store.ReadAll(GlobalPosition(0), kNoLimit);
+  REQUIRE_MESSAGE(all.ok(), all.status().ToString());
+  return std::move(all).value();
+}
+
+std::vector<RecordedEvent> ReadWholeStream(EventStore& store, const std::string& stream) {
+  Result<std::vector<RecordedEvent>> events = store.ReadStream(StreamId(stream), {});
+  REQUIRE_MESSAGE(events.ok(), events.status().ToString());
+  return std::move(events).value();
+}
+
+std::string UniqueStream(const std::string& category) {
+  static std::atomic<int> counter{0};
+  return category + "-" + std::to_string(++counter) + "-" + Uuid::V4().ToString().substr(0, 8);
+}
+
+}  // namespace ledger::testing
