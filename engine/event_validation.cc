@@ -1,9 +1,53 @@
 #include "engine/event_validation.h"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <simdjson.h>
 
 namespace ledger {
 namespace {
+
+// A Boost.JSON SAX handler that builds nothing: parsing with it only validates (grammar,
+// UTF-8, nesting depth) and records whether the document is an object. Boost.JSON rather
+// than simdjson's DOM because the DOM refuses integers beyond 64 bits, which are valid JSON
+// that a provider may send; the payload's bytes are kept, never its parsed numbers.
+class ValidatingHandler {
+ public:
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+
+  bool root_is_object = false;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) { return Value(); }
+  bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    if (!seen_value_) root_is_object = true;
+    return Value();
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) { return true; }
+  bool on_string_part(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(boost::json::string_view, std::size_t, boost::system::error_code&) { return Value(); }
+  bool on_key_part(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_key(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) { return Value(); }
+  bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) { return Value(); }
+  bool on_double(double, boost::json::string_view, boost::system::error_code&) { return Value(); }
+  bool on_bool(bool, boost::system::error_code&) { return Value(); }
+  bool on_null(boost::system::error_code&) { return Value(); }
+  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  bool Value() {
+    seen_value_ = true;
+    return true;
+  }
+  bool seen_value_ = false;
+};
 
 bool IsCategoryChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
@@ -112,22 +156,17 @@ Result<std::string> NormalizePayload(std::string_view json) {
     return InvalidArgument("payload is " + std::to_string(json.size()) + " bytes; the limit is " +
                            std::to_string(kMaxPayloadBytes));
   }
-  // One parser per thread: a dom::parser reuses its buffers and is not thread-safe.
-  thread_local simdjson::dom::parser parser(kMaxPayloadBytes);
-  thread_local bool depth_set = false;
-  if (!depth_set) {
-    if (parser.allocate(simdjson::SIMDJSON_PADDING, kMaxJsonDepth) != simdjson::SUCCESS) {
-      return Internal("cannot allocate the JSON parser");
-    }
-    depth_set = true;
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::json::basic_parser<ValidatingHandler> parser(options);
+  boost::system::error_code error;
+  std::size_t consumed = parser.write_some(false, json.data(), json.size(), error);
+  if (!error && consumed != json.size()) error = boost::json::error::extra_data;
+  if (error) {
+    return InvalidArgument("payload is not valid JSON at byte " + std::to_string(consumed) +
+                           ": " + error.message());
   }
-  simdjson::dom::element root;
-  simdjson::error_code error = parser.parse(json.data(), json.size()).get(root);
-  if (error != simdjson::SUCCESS) {
-    return InvalidArgument(std::string("payload is not valid JSON: ") +
-                           simdjson::error_message(error));
-  }
-  if (!root.is_object()) return InvalidArgument("payload must be a JSON object");
+  if (!parser.handler().root_is_object) return InvalidArgument("payload must be a JSON object");
   std::string out(json.size(), '\0');
   std::size_t out_size = 0;
   if (simdjson::minify(json.data(), json.size(), out.data(), out_size) != simdjson::SUCCESS) {

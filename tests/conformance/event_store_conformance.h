@@ -38,7 +38,7 @@ using testing::MakeAppend;
 using testing::MakeEvent;
 using testing::ReadWholeStream;
 
-inline constexpr Timestamp kT0{1'795'000'000'000'000};  // 2026-11-18T...Z
+inline constexpr Timestamp kT0{1'795'000'000'000'000};  // 2026-11-18T11:06:40Z
 
 // Reads the log after `after` until at least `count` events arrived (or 10 s passed).
 inline std::vector<RecordedEvent> ReadLogAtLeast(EventStore& store, std::size_t count,
