@@ -1,0 +1,290 @@
+#include "adapters/postgres/pg_append.h"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "adapters/postgres/pg_read.h"
+#include "adapters/postgres/pg_statements.h"
+#include "engine/append_planner.h"
+
+namespace ledger::pg {
+namespace {
+
+class ConnectionTransaction final : public PgTransaction {
+ public:
+  explicit ConnectionTransaction(PgConnection& conn) : conn_(conn) {}
+  Status Exec(std::string_view sql) override { return conn_.Exec(sql).status(); }
+
+ private:
+  PgConnection& conn_;
+};
+
+void RollBack(PgConnection& conn) {
+  if (!conn.broken() && !conn.idle()) conn.Exec("ROLLBACK").status().IgnoreError();
+}
+
+std::string EncodeXid(std::uint64_t xid) { return EncodeInt64(static_cast<std::int64_t>(xid)); }
+
+// What the first round trip learned, under the stream locks.
+struct Locked {
+  std::unordered_map<StreamId, LockedHead> heads;      // every requested stream
+  std::unordered_map<EventId, StoredEventRef> stored;  // requested ids already stored
+  std::vector<std::string> created;                    // placeholder rows made here
+  std::uint64_t xid = 0;
+};
+
+// What the second round trip writes, and the outcomes it completes.
+struct Plan {
+  std::vector<Result<AppendResult>> outcomes;
+  // For each outcome: the event whose position completes it once inserted (appends, and
+  // redeliveries of events appended earlier in this same transaction).
+  std::vector<std::optional<EventId>> position_of;
+  std::vector<RecordedEvent> records;
+  std::unordered_map<StreamId, StreamHead> new_heads;
+  std::uint64_t commit_key = 0;
+};
+
+// Returns the first failed result's status, or OK.
+Status FirstError(const std::vector<Result<PgResult>>& results) {
+  for (const auto& r : results) {
+    if (!r.ok()) return r.status();
+  }
+  return Status::Ok();
+}
+
+// Round trip 1. REQUIRES: conn idle. On error the transaction may be left open.
+Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
+                           PgAppendHooks* hooks) {
+  std::vector<std::string> streams;
+  ArrayParam ids(TypeOid::kUuid);
+  for (const AppendRequest& r : requests) {
+    streams.push_back(r.stream.value());
+    for (const NewEvent& e : r.events) ids.Add(EncodeUuid(e.event_id));
+  }
+  std::sort(streams.begin(), streams.end());
+  streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
+  ArrayParam stream_array(TypeOid::kText);
+  for (const std::string& s : streams) stream_array.Add(s);
+
+  Pipeline p(conn);
+  if (hooks != nullptr) {
+    LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN").status());
+    ConnectionTransaction tx(conn);
+    LEDGER_RETURN_IF_ERROR(hooks->AfterBegin(tx));
+  } else {
+    p.Sql("BEGIN");
+  }
+  std::size_t create = p.Send(kCreateStreams, std::move(Params().Array(stream_array)));
+  std::size_t lock = p.Send(kLockStreams, std::move(Params().Array(stream_array)));
+  std::size_t xid = p.Send(kCurrentXid);
+  std::size_t find = p.Send(kFindEvents, std::move(Params().Array(ids)));
+  std::vector<Result<PgResult>> results = p.Run();
+  LEDGER_RETURN_IF_ERROR(FirstError(results));
+
+  Locked out;
+  const PgResult& created = *results[create];
+  for (int i = 0; i < created.rows(); ++i) out.created.emplace_back(created.Get(i, 0));
+  const PgResult& heads = *results[lock];
+  for (int i = 0; i < heads.rows(); ++i) {
+    LockedHead h = DecodeHeadRow(heads, i);
+    StreamId stream = h.stream;
+    out.heads.emplace(std::move(stream), std::move(h));
+  }
+  out.xid = static_cast<std::uint64_t>(results[xid]->GetInt64(0, 0));
+  const PgResult& found = *results[find];
+  for (int i = 0; i < found.rows(); ++i) {
+    out.stored.emplace(
+        DecodeUuid(found.Get(i, 0)),
+        StoredEventRef{StreamId(std::string(found.Get(i, 1))), StreamVersion(found.GetInt64(i, 2)),
+                       GlobalPosition(found.GetInt64(i, 3))});
+  }
+  if (out.heads.size() != streams.size())
+    return Internal("postgres: a locked stream row is missing");
+  return out;
+}
+
+// Decides every request in order, as the in-memory store would one after another, against
+// the heads read under the locks. Pure: nothing is written.
+Plan PlanRequests(std::span<const AppendRequest> requests, const Locked& locked, Timestamp now) {
+  Plan plan;
+  plan.commit_key = locked.xid;
+  // Events planned earlier in this transaction; positions unknown until inserted.
+  std::unordered_map<EventId, StoredEventRef> planned;
+  for (const AppendRequest& request : requests) {
+    std::vector<std::optional<StoredEventRef>> stored;
+    bool last_is_planned = false;
+    for (const NewEvent& e : request.events) {
+      auto db = locked.stored.find(e.event_id);
+      auto here = planned.find(e.event_id);
+      last_is_planned = db == locked.stored.end() && here != planned.end();
+      if (db != locked.stored.end()) {
+        stored.emplace_back(db->second);
+      } else if (here != planned.end()) {
+        stored.emplace_back(here->second);
+      } else {
+        stored.emplace_back(std::nullopt);
+      }
+    }
+    Result<std::optional<AppendResult>> redelivery = ResolveRedelivery(request, stored);
+    if (!redelivery.ok() || redelivery->has_value()) {
+      plan.outcomes.push_back(redelivery.ok() ? Result<AppendResult>(**redelivery)
+                                              : Result<AppendResult>(redelivery.status()));
+      plan.position_of.push_back(redelivery.ok() && last_is_planned
+                                     ? std::optional(request.events.back().event_id)
+                                     : std::nullopt);
+      continue;
+    }
+    const LockedHead& locked_head = locked.heads.at(request.stream);
+    auto changed = plan.new_heads.find(request.stream);
+    const StreamHead& head = changed != plan.new_heads.end() ? changed->second : locked_head.head;
+    Result<std::vector<RecordedEvent>> records = PlanAppend(request, head, now);
+    if (!records.ok()) {
+      plan.outcomes.emplace_back(records.status());
+      plan.position_of.emplace_back(std::nullopt);
+      continue;
+    }
+    for (RecordedEvent& r : *records) {
+      planned.emplace(r.event_id, StoredEventRef{r.stream_id, r.stream_version, GlobalPosition(0)});
+      plan.records.push_back(std::move(r));
+    }
+    plan.new_heads[request.stream] = AdvanceHead(plan.records.back());
+    // Invariant (docs/storage.md): a stream's commit keys never decrease, even when this
+    // transaction's id is older than that of the stream's last writer.
+    plan.commit_key = std::max(plan.commit_key, locked_head.commit_key);
+    plan.outcomes.emplace_back(
+        AppendResult{GlobalPosition(0), plan.records.back().stream_version, false});
+    plan.position_of.emplace_back(plan.records.back().event_id);
+  }
+  return plan;
+}
+
+Params InsertParams(const Plan& plan) {
+  ArrayParam stream(TypeOid::kText), version(TypeOid::kInt8), id(TypeOid::kUuid),
+      type(TypeOid::kText), schema(TypeOid::kInt8), tenant(TypeOid::kText), payload(TypeOid::kJson),
+      correlation(TypeOid::kText), causation(TypeOid::kText), actor(TypeOid::kText),
+      source(TypeOid::kText), raw(TypeOid::kBytea), recorded(TypeOid::kTimestamptz),
+      hash(TypeOid::kBytea);
+  for (const RecordedEvent& r : plan.records) {
+    stream.Add(r.stream_id.value());
+    version.Add(EncodeInt64(static_cast<std::int64_t>(r.stream_version.value())));
+    id.Add(EncodeUuid(r.event_id));
+    type.Add(r.event_type);
+    schema.Add(EncodeInt64(r.schema_version));
+    tenant.Add(r.tenant.value());
+    payload.Add(r.payload);
+    correlation.Add(r.metadata.correlation_id);
+    causation.Add(r.metadata.causation_id);
+    actor.Add(r.metadata.actor);
+    source.Add(r.metadata.source);
+    if (r.raw_body) {
+      raw.Add(*r.raw_body);
+    } else {
+      raw.AddNull();
+    }
+    recorded.Add(EncodeTimestamp(r.recorded_at));
+    hash.Add(std::string_view(reinterpret_cast<const char*>(r.stream_hash.data()),
+                              r.stream_hash.size()));
+  }
+  Params p;
+  p.Bytes(EncodeXid(plan.commit_key));
+  for (const ArrayParam* a : {&stream, &version, &id, &type, &schema, &tenant, &payload,
+                              &correlation, &causation, &actor, &source, &raw, &recorded, &hash}) {
+    p.Array(*a);
+  }
+  return p;
+}
+
+}  // namespace
+
+Params HeadParams(std::uint64_t commit_key, const std::unordered_map<StreamId, StreamHead>& heads) {
+  ArrayParam stream(TypeOid::kText), tenant(TypeOid::kText), version(TypeOid::kInt8),
+      hash(TypeOid::kBytea), recorded(TypeOid::kTimestamptz);
+  for (const auto& [id, head] : heads) {
+    stream.Add(id.value());
+    tenant.Add(head.tenant.value());
+    version.Add(EncodeInt64(static_cast<std::int64_t>(head.version.value())));
+    hash.Add(std::string_view(reinterpret_cast<const char*>(head.hash.data()), head.hash.size()));
+    recorded.Add(EncodeTimestamp(head.last_recorded_at));
+  }
+  Params p;
+  p.Bytes(EncodeXid(commit_key));
+  for (const ArrayParam* a : {&stream, &tenant, &version, &hash, &recorded}) p.Array(*a);
+  return p;
+}
+
+AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendRequest> requests,
+                                   Clock& clock, PgAppendHooks* hooks) {
+  AppendAttempt attempt;
+  conn.ClearError();
+  // `from_server`: the status came from this connection, whose error says whether to retry.
+  auto fail = [&](Status status, bool from_server = true) {
+    attempt.error = from_server ? conn.last_error() : PgError{"hook", "", ""};
+    attempt.outcomes = std::move(status);
+    RollBack(conn);
+    return std::move(attempt);
+  };
+  if (requests.empty()) {
+    attempt.outcomes = std::vector<Result<AppendResult>>();
+    return attempt;
+  }
+  Result<Locked> locked = LockStreams(conn, requests, hooks);
+  if (!locked.ok()) return fail(locked.status());
+  Plan plan = PlanRequests(requests, *locked, clock.Now());
+  if (plan.records.empty()) {  // nothing to write: conflicts, bad tenants, redeliveries
+    RollBack(conn);
+    attempt.outcomes = std::move(plan.outcomes);
+    return attempt;
+  }
+
+  std::vector<std::string> unused;
+  for (const std::string& s : locked->created) {
+    if (!plan.new_heads.contains(StreamId(s))) unused.push_back(s);
+  }
+  Pipeline writes(conn);
+  std::size_t insert = writes.Send(kInsertEvents, InsertParams(plan));
+  std::size_t last = writes.Send(kUpdateStreams, HeadParams(plan.commit_key, plan.new_heads));
+  if (!unused.empty()) {
+    ArrayParam drop(TypeOid::kText);
+    for (const std::string& s : unused) drop.Add(s);
+    last = writes.Send(kDropPlaceholders, std::move(Params().Array(drop)));
+  }
+  if (hooks == nullptr) {
+    last = writes.Sql("COMMIT");
+    writes.Sync();
+    writes.Send(kNotify);  // after COMMIT; its failure is no failure of the append
+    attempt.commit_sent = true;
+  }
+  std::vector<Result<PgResult>> results = writes.Run();
+  for (std::size_t i = 0; i <= last; ++i) {
+    if (!results[i].ok()) return fail(results[i].status());
+  }
+  if (hooks != nullptr) {
+    ConnectionTransaction tx(conn);
+    Status hook = hooks->BeforeCommit(tx);
+    if (!hook.ok()) return fail(hook, /*from_server=*/false);
+    Pipeline finish(conn);
+    std::size_t commit = finish.Sql("COMMIT");
+    finish.Sync();
+    finish.Send(kNotify);
+    attempt.commit_sent = true;
+    std::vector<Result<PgResult>> done = finish.Run();
+    if (!done[commit].ok()) return fail(done[commit].status());
+  }
+
+  std::unordered_map<EventId, GlobalPosition> positions;
+  const PgResult& inserted = *results[insert];
+  for (int i = 0; i < inserted.rows(); ++i) {
+    positions.emplace(DecodeUuid(inserted.Get(i, 0)), GlobalPosition(inserted.GetInt64(i, 1)));
+  }
+  for (std::size_t i = 0; i < plan.outcomes.size(); ++i) {
+    if (plan.position_of[i] && plan.outcomes[i].ok()) {
+      plan.outcomes[i]->position = positions.at(*plan.position_of[i]);
+    }
+  }
+  attempt.outcomes = std::move(plan.outcomes);
+  return attempt;
+}
+
+}  // namespace ledger::pg

@@ -1,0 +1,266 @@
+#include "adapters/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+
+namespace ledger::pg {
+namespace {
+
+std::string Trimmed(const char* text) {
+  std::string s = text == nullptr ? "" : text;
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+bool ResultOk(const PGresult* r) {
+  if (r == nullptr) return false;
+  ExecStatusType s = PQresultStatus(r);
+  return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_COPY_IN;
+}
+
+std::string QuoteConninfoValue(std::string_view v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::string> RewriteConninfo(
+    const std::string& url, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = Trimmed(error);
+    PQfreemem(error);
+    return InvalidArgument("not a PostgreSQL connection string: " + why);
+  }
+  std::vector<std::pair<std::string, std::string>> values;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) values.emplace_back(o->keyword, o->val);
+  }
+  PQconninfoFree(options);
+  for (const auto& override : overrides) {
+    auto it = std::find_if(values.begin(), values.end(),
+                           [&](const auto& kv) { return kv.first == override.first; });
+    if (it != values.end()) {
+      it->second = override.second;
+    } else {
+      values.push_back(override);
+    }
+  }
+  std::string out;
+  for (const auto& [key, value] : values) {
+    out += (out.empty() ? "" : " ") + key + "=" + QuoteConninfoValue(value);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const ConnectSpec& spec) {
+  // Keywords before "dbname" are defaults the URL may override; those after it override
+  // the URL.
+  std::vector<std::pair<std::string, std::string>> options = {
+      {"connect_timeout", "10"},
+      {"dbname", spec.url},
+      {"client_encoding", "UTF8"},
+      {"fallback_application_name", "ledger"},
+  };
+  for (const auto& o : spec.overrides) options.push_back(o);
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [k, v] : options) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+  if (conn == nullptr) return Unavailable("postgres: out of memory while connecting");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string why = Trimmed(PQerrorMessage(conn));
+    PQfinish(conn);
+    // libpq reports refused logins and unreachable servers alike; the text tells them apart.
+    bool refused = why.find("authentication") != std::string::npos ||
+                   why.find("does not exist") != std::string::npos ||
+                   why.find("password") != std::string::npos;
+    std::string text = "postgres: cannot connect: " + why;
+    return refused ? FailedPrecondition(std::move(text)) : Unavailable(std::move(text));
+  }
+  // Server notices ("already exists, skipping") are for people at psql, not a library's stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  return std::unique_ptr<PgConnection>(new PgConnection(conn));
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+bool PgConnection::idle() const {
+  return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
+
+Status PgConnection::RecordError(const pg_result* result) {
+  PgError e;
+  if (result != nullptr && PQresultErrorField(result, PG_DIAG_SQLSTATE) != nullptr) {
+    e.sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    if (constraint != nullptr) e.constraint = constraint;
+    e.message = Trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+  } else {
+    // No SQLSTATE: libpq itself failed (connection lost, protocol error).
+    e.message = Trimmed(PQerrorMessage(conn_));
+    if (e.message.empty()) e.message = "connection failed";
+  }
+  last_error_ = e;
+  return StatusFromError(e);
+}
+
+Result<PgResult> PgConnection::Check(PgResult result) {
+  if (ResultOk(result.raw())) return result;
+  return RecordError(result.raw());
+}
+
+Result<PgResult> PgConnection::Exec(std::string_view sql) {
+  return Check(PgResult(PQexec(conn_, std::string(sql).c_str())));
+}
+
+Result<PgResult> PgConnection::Query(std::string_view sql, const Params& params) {
+  std::vector<const char*> values = params.ValuePointers();
+  std::vector<int> lengths = params.Lengths();
+  std::vector<int> formats = params.Formats();
+  return Check(PgResult(PQexecParams(conn_, std::string(sql).c_str(), params.count(), nullptr,
+                                     values.data(), lengths.data(), formats.data(), 1)));
+}
+
+Result<PgResult> PgConnection::Execute(const Statement& statement, const Params& params) {
+  std::vector<const char*> values = params.ValuePointers();
+  std::vector<int> lengths = params.Lengths();
+  std::vector<int> formats = params.Formats();
+  return Check(PgResult(PQexecPrepared(conn_, statement.name, params.count(), values.data(),
+                                       lengths.data(), formats.data(), 1)));
+}
+
+Status PgConnection::Prepare(std::span<const Statement> statements) {
+  if (PQenterPipelineMode(conn_) != 1) return RecordError(nullptr);
+  for (const Statement& s : statements) {
+    if (PQsendPrepare(conn_, s.name, s.sql, 0, nullptr) != 1) return RecordError(nullptr);
+  }
+  if (PQpipelineSync(conn_) != 1) return RecordError(nullptr);
+  Status status;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    PgResult r(PQgetResult(conn_));
+    if (r.raw() == nullptr) return RecordError(nullptr);
+    if (status.ok() && !ResultOk(r.raw())) {
+      status = RecordError(r.raw()).WithContext(std::string("preparing ") + statements[i].name);
+    }
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  PgResult sync(PQgetResult(conn_));
+  if (sync.raw() == nullptr || PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC) {
+    return RecordError(nullptr);
+  }
+  if (PQexitPipelineMode(conn_) != 1) return RecordError(nullptr);
+  return status;
+}
+
+Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
+  PgResult start(PQexec(conn_, std::string(copy_sql).c_str()));
+  if (start.raw() == nullptr || PQresultStatus(start.raw()) != PGRES_COPY_IN) {
+    return RecordError(start.raw());
+  }
+  // Chunks keep libpq's output buffer small; it flushes as it goes.
+  constexpr std::size_t kChunk = 1 << 20;
+  for (std::size_t off = 0; off < data.size(); off += kChunk) {
+    std::size_t n = std::min(kChunk, data.size() - off);
+    if (PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) != 1) {
+      return RecordError(nullptr);
+    }
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) return RecordError(nullptr);
+  Status status;
+  while (PGresult* r = PQgetResult(conn_)) {
+    PgResult owned(r);
+    if (status.ok() && !ResultOk(r)) status = RecordError(r);
+  }
+  return status;
+}
+
+int PgConnection::socket() const { return PQsocket(conn_); }
+
+Result<int> PgConnection::TakeNotifications() {
+  if (PQconsumeInput(conn_) != 1) return RecordError(nullptr);
+  int count = 0;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    PQfreemem(n);
+    ++count;
+  }
+  return count;
+}
+
+std::size_t Pipeline::Send(const Statement& statement, Params params) {
+  items_.push_back(Item{false, statement.name, {}, std::move(params)});
+  return statements_++;
+}
+
+std::size_t Pipeline::Sql(std::string sql, Params params) {
+  items_.push_back(Item{false, nullptr, std::move(sql), std::move(params)});
+  return statements_++;
+}
+
+void Pipeline::Sync() { items_.push_back(Item{true, nullptr, {}, {}}); }
+
+std::vector<Result<PgResult>> Pipeline::Run() {
+  if (items_.empty() || !items_.back().sync) Sync();
+  PGconn* c = conn_.conn_;
+  std::vector<Result<PgResult>> out;
+  out.reserve(statements_);
+  auto fail_rest = [&](const Status& status) {
+    while (out.size() < statements_) out.emplace_back(status);
+    return std::move(out);
+  };
+  if (PQenterPipelineMode(c) != 1) return fail_rest(conn_.RecordError(nullptr));
+  for (const Item& item : items_) {
+    int sent;
+    if (item.sync) {
+      sent = PQpipelineSync(c);
+    } else {
+      std::vector<const char*> values = item.params.ValuePointers();
+      std::vector<int> lengths = item.params.Lengths();
+      std::vector<int> formats = item.params.Formats();
+      sent = item.prepared != nullptr
+                 ? PQsendQueryPrepared(c, item.prepared, item.params.count(), values.data(),
+                                       lengths.data(), formats.data(), 1)
+                 : PQsendQueryParams(c, item.sql.c_str(), item.params.count(), nullptr,
+                                     values.data(), lengths.data(), formats.data(), 1);
+    }
+    if (sent != 1) return fail_rest(conn_.RecordError(nullptr));
+  }
+  if (PQflush(c) != 0) return fail_rest(conn_.RecordError(nullptr));
+
+  for (const Item& item : items_) {
+    PgResult r(PQgetResult(c));
+    if (r.raw() == nullptr) return fail_rest(conn_.RecordError(nullptr));
+    ExecStatusType status = PQresultStatus(r.raw());
+    if (item.sync) {
+      if (status != PGRES_PIPELINE_SYNC) return fail_rest(conn_.RecordError(r.raw()));
+      continue;
+    }
+    if (status == PGRES_PIPELINE_ABORTED) {
+      out.emplace_back(Cancelled("not run: an earlier statement of the pipeline failed"));
+    } else {
+      out.push_back(conn_.Check(std::move(r)));
+    }
+    // Each statement's results end with a null.
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);
+  }
+  if (PQexitPipelineMode(c) != 1) conn_.RecordError(nullptr).IgnoreError();
+  return out;
+}
+
+}  // namespace ledger::pg

@@ -1,0 +1,130 @@
+// PgConnection: one libpq connection (PGconn), closed on destruction, and Pipeline: several
+// statements sent in one round trip (libpq pipeline mode).
+//
+// Not thread-safe: one thread uses a connection at a time (PgPool hands them out). Failed
+// calls return a Status (pg_errors.h) and leave the server's error in last_error(), which
+// callers inspect to decide whether to retry.
+#ifndef LEDGER_ADAPTERS_POSTGRES_PG_CONNECTION_H_
+#define LEDGER_ADAPTERS_POSTGRES_PG_CONNECTION_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "adapters/postgres/pg_errors.h"
+#include "adapters/postgres/pg_params.h"
+#include "adapters/postgres/pg_result.h"
+#include "engine/result.h"
+
+struct pg_conn;  // libpq's PGconn
+
+namespace ledger::pg {
+
+// Where to connect: a libpq URL or key=value string, with keywords that override it
+// (e.g. another dbname or user; tests use this to reach their own databases).
+struct ConnectSpec {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+// `url` (a libpq URL or key=value string) as a key=value string with `overrides` replacing
+// or adding keywords, e.g. {{"dbname", "other"}}. InvalidArgument if libpq cannot parse it.
+Result<std::string> RewriteConninfo(
+    const std::string& url, const std::vector<std::pair<std::string, std::string>>& overrides);
+
+// A named statement, prepared once per connection.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+class PgConnection {
+ public:
+  // Connects with client_encoding UTF8 (payloads must arrive byte-exact). Unavailable if the
+  // server cannot be reached; FailedPrecondition if it refuses the login.
+  static Result<std::unique_ptr<PgConnection>> Open(const ConnectSpec& spec);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // The connection is gone (the server closed it or a network error occurred).
+  bool broken() const;
+  // No transaction open, nothing pending: safe to hand to another user.
+  bool idle() const;
+
+  // One or more statements in the simple protocol; text results of the last.
+  Result<PgResult> Exec(std::string_view sql);
+  // One statement with binary parameters and binary results.
+  Result<PgResult> Query(std::string_view sql, const Params& params = {});
+  Result<PgResult> Execute(const Statement& statement, const Params& params = {});
+  // Prepares each statement (one round trip).
+  Status Prepare(std::span<const Statement> statements);
+
+  // COPY ... FROM STDIN: `copy_sql` starts it, `data` is the whole stream.
+  Status CopyIn(std::string_view copy_sql, std::string_view data);
+
+  // Notifications (LISTEN): the socket to wait on, and how many arrived since the last call.
+  int socket() const;
+  Result<int> TakeNotifications();
+
+  const PgError& last_error() const { return last_error_; }
+  void ClearError() { last_error_ = PgError{}; }
+
+  pg_conn* raw() const { return conn_; }
+
+ private:
+  friend class Pipeline;
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  // Records the error of `result` (or of the connection, when result is null or carries no
+  // SQLSTATE) in last_error_ and returns its Status.
+  Status RecordError(const pg_result* result);
+  // `result` if it succeeded, else its error.
+  Result<PgResult> Check(PgResult result);
+
+  pg_conn* conn_;
+  PgError last_error_;
+};
+
+// Statements sent together and answered together. Usage:
+//
+//   Pipeline p(conn);
+//   p.Sql("BEGIN"); p.Send(kLockStreams, params); p.Sync();
+//   std::vector<Result<PgResult>> results = p.Run();  // one per statement, in order
+//
+// Within a sync group, a statement after a failed one is not run: its Result is Cancelled.
+// With an explicit BEGIN the transaction spans groups and stays open (failed) after an
+// error: the caller rolls back. If the connection fails, every statement whose answer did
+// not arrive gets that error (so a COMMIT that was answered still reads as committed).
+class Pipeline {
+ public:
+  explicit Pipeline(PgConnection& conn) : conn_(conn) {}
+  ~Pipeline() = default;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Each returns the statement's index in Run()'s results.
+  std::size_t Send(const Statement& statement, Params params = {});
+  std::size_t Sql(std::string sql, Params params = {});
+  // Ends a sync group. Run() adds one if the last statement is not followed by one.
+  void Sync();
+
+  std::vector<Result<PgResult>> Run();
+
+ private:
+  struct Item {
+    bool sync = false;
+    const char* prepared = nullptr;  // or
+    std::string sql;
+    Params params;
+  };
+  PgConnection& conn_;
+  std::vector<Item> items_;
+  std::size_t statements_ = 0;
+};
+
+}  // namespace ledger::pg
+
+#endif  // LEDGER_ADAPTERS_POSTGRES_PG_CONNECTION_H_

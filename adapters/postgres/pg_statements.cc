@@ -1,0 +1,157 @@
+#include "adapters/postgres/pg_statements.h"
+
+namespace ledger::pg {
+
+#define LEDGER_EVENT_COLUMNS                                                                 \
+  "global_position, stream_id, stream_version, event_id, event_type, schema_version, "       \
+  "tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, recorded_at, " \
+  "stream_hash, commit_key"
+
+// The oldest transaction still running anywhere in the cluster, in the statement's own
+// snapshot: rows with a smaller commit key were written by finished transactions, and
+// every row still to commit will get a key at least this large (docs/storage.md).
+#define LEDGER_BELOW_RUNNING "(SELECT pg_snapshot_xmin(pg_current_snapshot()))"
+
+#define LEDGER_HEAD_COLUMNS "stream_id, version, hash, tenant_id, last_recorded_at, last_commit_key"
+
+#define LEDGER_HEAD_ARRAYS                                                        \
+  "unnest($2::text[], $3::text[], $4::bigint[], $5::bytea[], $6::timestamptz[]) " \
+  "AS h(stream_id, tenant_id, version, hash, last_recorded_at)"
+
+// Placeholder rows (version 0, the genesis hash) so that new streams can be locked like old
+// ones. Sorted, like kLockStreams, so concurrent appends wait for each other in one order
+// and never deadlock.
+const Statement kCreateStreams = {
+    "ledger_create_streams",
+    "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
+    ") "
+    "SELECT id, 0, decode(repeat('00', 32), 'hex'), '', 'epoch'::timestamptz, '0'::xid8 "
+    "FROM unnest($1::text[]) AS id ORDER BY id "
+    "ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id"};
+
+const Statement kLockStreams = {"ledger_lock_streams",
+                                "SELECT " LEDGER_HEAD_COLUMNS
+                                " FROM streams WHERE stream_id = ANY($1::text[]) "
+                                "ORDER BY stream_id FOR UPDATE"};
+
+const Statement kCurrentXid = {"ledger_current_xid", "SELECT pg_current_xact_id()"};
+
+const Statement kFindEvents = {
+    "ledger_find_events",
+    "SELECT event_id, stream_id, stream_version, global_position FROM events "
+    "WHERE event_id = ANY($1::uuid[])"};
+
+// Positions come from the column default (nextval), drawn row by row in array order, after
+// the locks were taken and the expected versions checked.
+const Statement kInsertEvents = {
+    "ledger_insert_events",
+    "INSERT INTO events (commit_key, stream_id, stream_version, event_id, event_type, "
+    "schema_version, tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, "
+    "recorded_at, stream_hash) "
+    "SELECT $1::xid8, e.stream_id, e.stream_version, e.event_id, e.event_type, "
+    "e.schema_version, e.tenant_id, e.payload, e.correlation_id, e.causation_id, e.actor, "
+    "e.source, e.raw_body, e.recorded_at, e.stream_hash "
+    "FROM unnest($2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::text[], "
+    "$8::json[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], "
+    "$14::timestamptz[], $15::bytea[]) WITH ORDINALITY AS e(stream_id, stream_version, "
+    "event_id, event_type, schema_version, tenant_id, payload, correlation_id, causation_id, "
+    "actor, source, raw_body, recorded_at, stream_hash, n) "
+    "ORDER BY e.n RETURNING event_id, global_position"};
+
+const Statement kUpdateStreams = {
+    "ledger_update_streams",
+    "UPDATE streams AS s SET tenant_id = h.tenant_id, version = h.version, hash = h.hash, "
+    "last_recorded_at = h.last_recorded_at, last_commit_key = $1::xid8 "
+    "FROM " LEDGER_HEAD_ARRAYS " WHERE s.stream_id = h.stream_id"};
+
+const Statement kDropPlaceholders = {
+    "ledger_drop_placeholders",
+    "DELETE FROM streams WHERE stream_id = ANY($1::text[]) AND version = 0"};
+
+// Sent after COMMIT, as its own transaction: NOTIFY inside the append's transaction would
+// take the cluster-wide notify lock until that commit is flushed, serializing every
+// appending commit. A wake-up needs no durability, hence no fsync wait.
+const Statement kNotify = {
+    "ledger_notify",
+    "SELECT set_config('synchronous_commit', 'off', true), pg_notify('ledger_events', '')"};
+
+const Statement kReadStream = {"ledger_read_stream",
+                               "SELECT " LEDGER_EVENT_COLUMNS
+                               " FROM events WHERE stream_id = $1::text "
+                               "AND stream_version >= $2::bigint "
+                               "AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz) "
+                               "ORDER BY stream_version LIMIT $4::bigint"};
+
+const Statement kReadAllFromStart = {"ledger_read_all_from_start",
+                                     "SELECT " LEDGER_EVENT_COLUMNS
+                                     " FROM events WHERE commit_key < " LEDGER_BELOW_RUNNING
+                                     " ORDER BY commit_key, global_position LIMIT $1::bigint"};
+
+const Statement kReadAllAfter = {
+    "ledger_read_all_after",
+    "SELECT e.* FROM events AS start CROSS JOIN LATERAL ("
+    "SELECT " LEDGER_EVENT_COLUMNS
+    " FROM events AS e "
+    "WHERE (e.commit_key, e.global_position) > (start.commit_key, start.global_position) "
+    "AND e.commit_key < " LEDGER_BELOW_RUNNING
+    " ORDER BY e.commit_key, e.global_position LIMIT $2::bigint) AS e "
+    "WHERE start.global_position = $1::bigint"};
+
+const Statement kEventExists = {"ledger_event_exists",
+                                "SELECT 1 FROM events WHERE global_position = $1::bigint"};
+
+const Statement kLogStateFromStart = {"ledger_log_state_from_start",
+                                      "SELECT commit_key < " LEDGER_BELOW_RUNNING
+                                      " FROM events ORDER BY commit_key, global_position LIMIT 1"};
+
+const Statement kLogStateAfter = {
+    "ledger_log_state_after",
+    "SELECT e.commit_key < " LEDGER_BELOW_RUNNING
+    " FROM events AS start CROSS JOIN LATERAL ("
+    "SELECT commit_key FROM events AS e "
+    "WHERE (e.commit_key, e.global_position) > (start.commit_key, start.global_position) "
+    "ORDER BY e.commit_key, e.global_position LIMIT 1) AS e "
+    "WHERE start.global_position = $1::bigint"};
+
+// Every append locks stream rows first (ROW SHARE / ROW EXCLUSIVE on streams), so this
+// waits for appends in flight and holds off new ones: no position is drawn during import.
+const Statement kLockAllStreams = {"ledger_lock_all_streams",
+                                   "LOCK TABLE streams IN EXCLUSIVE MODE"};
+
+const Statement kReadHeads = {"ledger_read_heads",
+                              "SELECT " LEDGER_HEAD_COLUMNS
+                              " FROM streams WHERE stream_id = ANY($1::text[])"};
+
+const Statement kMaxPosition = {"ledger_max_position",
+                                "SELECT coalesce(max(global_position), 0) FROM events"};
+
+const Statement kUpsertStreams = {
+    "ledger_upsert_streams",
+    "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
+    ") "
+    "SELECT h.stream_id, h.version, h.hash, h.tenant_id, h.last_recorded_at, $1::xid8 "
+    "FROM " LEDGER_HEAD_ARRAYS
+    " ON CONFLICT (stream_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
+    "version = excluded.version, hash = excluded.hash, "
+    "last_recorded_at = excluded.last_recorded_at, last_commit_key = excluded.last_commit_key"};
+
+const Statement kAdvancePosition = {"ledger_advance_position",
+                                    "SELECT ledger_advance_global_position($1::bigint)"};
+
+std::span<const Statement> AllStatements() {
+  static const Statement kAll[] = {
+      kCreateStreams,     kLockStreams,      kCurrentXid,       kFindEvents,
+      kInsertEvents,      kUpdateStreams,    kDropPlaceholders, kNotify,
+      kReadStream,        kReadAllFromStart, kReadAllAfter,     kEventExists,
+      kLogStateFromStart, kLogStateAfter,    kLockAllStreams,   kReadHeads,
+      kMaxPosition,       kUpsertStreams,    kAdvancePosition,
+  };
+  return kAll;
+}
+
+#undef LEDGER_EVENT_COLUMNS
+#undef LEDGER_BELOW_RUNNING
+#undef LEDGER_HEAD_COLUMNS
+#undef LEDGER_HEAD_ARRAYS
+
+}  // namespace ledger::pg

@@ -1,0 +1,66 @@
+// The SQL of every statement the store runs, prepared on each pooled connection. Parameter
+// types come from the casts; results are binary (pg_params.h). docs/storage.md explains the
+// locking and ordering they implement.
+#ifndef LEDGER_ADAPTERS_POSTGRES_PG_STATEMENTS_H_
+#define LEDGER_ADAPTERS_POSTGRES_PG_STATEMENTS_H_
+
+#include <span>
+
+#include "adapters/postgres/pg_connection.h"
+
+namespace ledger::pg {
+
+// Columns of an event row as the read statements return them (see DecodeEventRow).
+enum EventColumn {
+  kColPosition,
+  kColStream,
+  kColVersion,
+  kColEventId,
+  kColType,
+  kColSchemaVersion,
+  kColTenant,
+  kColPayload,
+  kColCorrelation,
+  kColCausation,
+  kColActor,
+  kColSource,
+  kColRawBody,
+  kColRecordedAt,
+  kColHash,
+  kColCommitKey,
+  kEventColumnCount,
+};
+
+// Append (pg_append.cc), in the order an append runs them.
+extern const Statement kCreateStreams;     // $1 text[]: placeholder rows, sorted; RETURNING created
+extern const Statement kLockStreams;       // $1 text[]: heads, locked in stream id order
+extern const Statement kCurrentXid;        // the transaction's xid8 (assigned by the lock)
+extern const Statement kFindEvents;        // $1 uuid[]: where these ids are stored
+extern const Statement kInsertEvents;      // $1 xid8 commit key, $2.. arrays; RETURNING positions
+extern const Statement kUpdateStreams;     // $1 xid8 commit key, $2.. arrays of new heads
+extern const Statement kDropPlaceholders;  // $1 text[]: empty rows this append created
+extern const Statement kNotify;            // wakes LISTENers; its own transaction, no fsync wait
+
+// Reads (pg_read.cc).
+extern const Statement kReadStream;  // $1 stream, $2 from version, $3 as_of|NULL, $4 limit|NULL
+extern const Statement kReadAllFromStart;   // $1 limit|NULL
+extern const Statement kReadAllAfter;       // $1 after position, $2 limit|NULL
+extern const Statement kEventExists;        // $1 position
+extern const Statement kLogStateFromStart;  // is the first event readable?
+extern const Statement kLogStateAfter;      // $1 position: is the next event readable?
+
+// Import (pg_import.cc).
+extern const Statement kLockAllStreams;
+extern const Statement kReadHeads;  // $1 text[]: heads, not locked (the table is)
+extern const Statement kMaxPosition;
+extern const Statement kUpsertStreams;    // $1 xid8, $2.. arrays of new heads
+extern const Statement kAdvancePosition;  // $1 bigint
+
+// The LISTEN/NOTIFY channel.
+inline constexpr const char* kNotifyChannel = "ledger_events";
+
+std::span<const Statement> AllStatements();
+
+}  // namespace ledger::pg
+
+#endif  // LEDGER_ADAPTERS_POSTGRES_PG_STATEMENTS_H_

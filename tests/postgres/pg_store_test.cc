@@ -1,0 +1,152 @@
+// PostgreSQL store behaviour beyond the conformance suite: surviving killed connections,
+// racing appends of one event id, large pipelined batches and a 100k-event import.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "engine/memory_store.h"
+#include "tests/postgres/pg_hooks.h"
+#include "tests/postgres/pg_test_support.h"
+#include "tests/support/test_events.h"
+
+namespace ledger::pgtest {
+namespace {
+
+using testing::MakeAppend;
+using testing::MakeEvent;
+using testing::UniqueStream;
+
+constexpr Timestamp kT0{1'795'000'000'000'000};
+
+void KillConnections(const TestDatabase& db) {
+  std::unique_ptr<pg::PgConnection> admin = Connect(AdminUrl());
+  MustExec(*admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                       db.name() + "' AND pid <> pg_backend_pid()");
+}
+
+std::vector<RecordedEvent> WholeLog(EventStore& store) {
+  Result<std::vector<RecordedEvent>> r = store.ReadAll(GlobalPosition(0), kNoLimit);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(r).value();
+}
+
+}  // namespace
+
+TEST_CASE("store: pooled connections killed by the server are replaced") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  const std::string stream = UniqueStream("order");
+  REQUIRE(t.store->Append(MakeAppend(stream, ExpectedVersion::Any(), 1)).ok());
+  REQUIRE(t.store->WaitForEvents(GlobalPosition(0), std::chrono::milliseconds(10)).ok());
+  KillConnections(*t.db);
+
+  // Nothing was committed on the dead connections, so the store may safely try again.
+  Result<AppendResult> again = t.store->Append(MakeAppend(stream, ExpectedVersion::Any(), 1));
+  CHECK_MESSAGE(again.ok(), again.status().ToString());
+  KillConnections(*t.db);
+  Result<std::vector<RecordedEvent>> read = t.store->ReadStream(StreamId(stream), {});
+  REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+  CHECK(read->size() == 2);
+  CHECK(t.store->WaitForEvents(GlobalPosition(0), std::chrono::milliseconds(10)).ok());
+}
+
+TEST_CASE("store: one event id appended to two streams at once is stored once") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  FunctionHooks hooks;
+  Gate held, release;
+  hooks.before_commit = [&](PgTransaction&) {
+    held.Open();
+    release.Wait();
+    return Status::Ok();
+  };
+  PgOptions options;
+  options.clock = &clock;
+  options.hooks = &hooks;
+  std::unique_ptr<PgEventStore> slow = PgEventStore::Open(t.db->Url(), options).value();
+
+  NewEvent event = MakeEvent();
+  const std::string first = UniqueStream("stripe"), second = UniqueStream("stripe");
+  Result<AppendResult> a = Internal("not run");
+  std::thread holder([&] { a = slow->Append(MakeAppend(first, ExpectedVersion::Any(), {event})); });
+  REQUIRE(held.Wait());
+  // This one finds nothing stored yet, inserts, waits on the unique index, then fails with
+  // a unique violation: the store runs it again and sees the event stored elsewhere.
+  Result<AppendResult> b = Internal("not run");
+  Result<AppendResult> same = Internal("not run");
+  std::thread other(
+      [&] { b = t.store->Append(MakeAppend(second, ExpectedVersion::Any(), {event})); });
+  std::thread redelivery(
+      [&] { same = t.store->Append(MakeAppend(first, ExpectedVersion::Any(), {event})); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  release.Open();
+  holder.join();
+  other.join();
+  redelivery.join();
+  REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+  CHECK(b.status().code() == StatusCode::kAlreadyExists);
+  REQUIRE_MESSAGE(same.ok(), same.status().ToString());
+  CHECK(same->deduplicated);
+  CHECK(same->position == a->position);
+  CHECK(testing::ReadWholeStream(*t.store, second).empty());
+}
+
+TEST_CASE("store: a large batch is one transaction with an outcome per request") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  std::vector<AppendRequest> batch;
+  for (int i = 0; i < 2000; ++i)
+    batch.push_back(MakeAppend(UniqueStream("stripe"), ExpectedVersion::NoStream(), 1));
+  batch.push_back(MakeAppend(batch[0].stream.value(), ExpectedVersion::NoStream(), 1));  // conflict
+  Result<std::vector<Result<AppendResult>>> outcomes = t.store->AppendBatch(batch);
+  REQUIRE_MESSAGE(outcomes.ok(), outcomes.status().ToString());
+  for (std::size_t i = 0; i + 1 < batch.size(); ++i) REQUIRE((*outcomes)[i].ok());
+  CHECK(outcomes->back().status().code() == StatusCode::kConflict);
+  CHECK(WholeLog(*t.store).size() == 2000);
+  // The conflicting stream got no placeholder row left behind; every stream row has events.
+  std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
+  CHECK(MustExec(*admin, "SELECT count(*) FROM streams WHERE version = 0").GetInt64(0, 0) == 0);
+}
+
+TEST_CASE("store: import restores 100k events quickly and appends continue after them") {
+  ManualClock clock(kT0);
+  MemoryEventStore source(&clock);
+  constexpr int kStreams = 1000, kPerStream = 100;
+  std::vector<std::string> streams;
+  for (int s = 0; s < kStreams; ++s) streams.push_back(UniqueStream("order"));
+  for (int round = 0; round < kPerStream; ++round) {
+    std::vector<AppendRequest> batch;
+    for (const std::string& s : streams) batch.push_back(MakeAppend(s, ExpectedVersion::Any(), 1));
+    REQUIRE(source.AppendBatch(batch).ok());
+    clock.AdvanceMicros(1000);
+  }
+  std::vector<RecordedEvent> exported = WholeLog(source);
+  REQUIRE(exported.size() == kStreams * kPerStream);
+  std::vector<ImportedEvent> lines;
+  for (const RecordedEvent& e : exported) {
+    lines.push_back(ImportedEvent{e.stream_id,
+                                  NewEvent{e.event_id, e.event_type, e.schema_version, e.tenant,
+                                           e.payload, e.metadata, e.raw_body},
+                                  e.global_position, e.stream_version, e.recorded_at,
+                                  e.stream_hash});
+  }
+
+  TestStore t(&clock);
+  auto start = std::chrono::steady_clock::now();
+  Result<ImportResult> r = t.store->Import(lines);
+  auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  MESSAGE("imported " << r->imported << " events in "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                      << " ms");
+  CHECK(r->imported == exported.size());
+  CHECK(took < std::chrono::seconds(60));  // a sanity bound; docs/performance.md has the numbers
+  CHECK(WholeLog(*t.store) == exported);
+
+  AppendResult next =
+      t.store->Append(MakeAppend(streams[0], ExpectedVersion::Exact(StreamVersion(kPerStream)), 1))
+          .value();
+  CHECK(next.position > exported.back().global_position);
+}
+
+}  // namespace ledger::pgtest
