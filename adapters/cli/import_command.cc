@@ -1,0 +1,167 @@
+// ledger import: restore a JSON-lines event log (engine/event_json.h) into the store.
+//
+// Lines are parsed and checked here, so a bad line is reported by its number before the
+// store sees it; they reach the store in batches, each one EventStore::Import call (atomic).
+// Import is resumable: events already stored at the same stream and version are skipped,
+// so after a failure the same file can simply be imported again.
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <optional>
+
+#include "adapters/cli/command.h"
+#include "adapters/cli/event_output.h"
+#include "adapters/cli/options.h"
+#include "adapters/cli/progress.h"
+#include "engine/event_json.h"
+#include "engine/event_validation.h"
+
+namespace ledger::cli {
+namespace {
+
+constexpr std::uint64_t kDefaultBatchSize = 5000;
+constexpr std::uint64_t kMaxBatchSize = 100'000;
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// Stores name the failing event of an Import call by its index: "event 17: ...". Turns that
+// into the line it came from; if the message has no such prefix, names the batch's lines.
+Status AtLines(const Status& status, std::span<const std::uint64_t> line_numbers) {
+  std::string_view message = status.message();
+  constexpr std::string_view kPrefix = "event ";
+  std::size_t index = 0;
+  if (message.starts_with(kPrefix)) {
+    const char* begin = message.data() + kPrefix.size();
+    const char* end = message.data() + message.size();
+    auto [rest, ec] = std::from_chars(begin, end, index);
+    if (ec == std::errc() && rest != begin &&
+        std::string_view(rest, end - rest).starts_with(": ") && index < line_numbers.size()) {
+      return Status(status.code(), "line " + std::to_string(line_numbers[index]) +
+                                       std::string(message.substr(rest - message.data())));
+    }
+  }
+  return status.WithContext("lines " + std::to_string(line_numbers.front()) + "-" +
+                            std::to_string(line_numbers.back()));
+}
+
+class ImportCommand final : public Command {
+ public:
+  std::string_view Name() const override { return "import"; }
+  std::string_view Summary() const override {
+    return "import a JSON-lines event log (as written by export); - reads standard input";
+  }
+  std::string_view Synopsis() const override { return "FILE [--tenant T] [--batch-size N]"; }
+
+  void DefineOptions(po::options_description& options,
+                     po::positional_options_description& positional) override {
+    auto add = options.add_options();
+    add("file", po::value<std::string>()->required()->value_name("FILE"),
+        "the log to import, one event per line; - for standard input (also positional)");
+    add("tenant", po::value<std::string>()->default_value(kDefaultTenant)->value_name("T"),
+        "tenant of events whose line has no tenant_id");
+    add("batch-size",
+        po::value<std::string>()->default_value(std::to_string(kDefaultBatchSize))->value_name("N"),
+        "events per store transaction (1-100000)");
+    positional.add("file", 1);
+  }
+
+  Status ReadOptions(const po::variables_map& values, CliEnvironment&) override {
+    file_ = StringOption(values, "file");
+    tenant_ = TenantId(StringOption(values, "tenant"));
+    LEDGER_RETURN_IF_ERROR(ValidateTenantId(tenant_).WithContext("--tenant"));
+    LEDGER_ASSIGN_OR_RETURN(batch_size_,
+                            ParseUnsigned(StringOption(values, "batch-size"), "batch-size"));
+    if (batch_size_ == 0 || batch_size_ > kMaxBatchSize) {
+      return InvalidArgument("--batch-size must be between 1 and " + std::to_string(kMaxBatchSize));
+    }
+    return Status::Ok();
+  }
+
+  Status Run(CommandContext& context) override {
+    std::ifstream file;
+    std::uintmax_t total_bytes = 0;  // 0: unknown (standard input, a pipe)
+    if (file_ != "-") {
+      file.open(file_, std::ios::binary);
+      if (!file) return NotFound("cannot open " + file_ + " for reading");
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(file_, ec)) {
+        total_bytes = std::filesystem::file_size(file_, ec);
+        if (ec) total_bytes = 0;
+      }
+    }
+    std::istream& in = file_ == "-" ? context.env.In() : file;
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
+                            context.env.OpenStore(context.database_url));
+    ProgressReporter progress(context.env.Err(), context.env.ErrIsTerminal(), "imported");
+
+    std::string line;
+    std::uint64_t line_number = 0;
+    std::uint64_t bytes_read = 0;
+    while (std::getline(in, line)) {
+      ++line_number;
+      bytes_read += line.size() + 1;
+      if (IsBlank(line)) continue;
+      Result<ImportedEvent> event = ParseEventJson(line, tenant_);
+      if (!event.ok()) {
+        return WithProgressNote(event.status().WithContext("line " + std::to_string(line_number)));
+      }
+      batch_.push_back(std::move(event).value());
+      batch_lines_.push_back(line_number);
+      if (batch_.size() == batch_size_) {
+        LEDGER_RETURN_IF_ERROR(Flush(*store));
+        std::optional<double> fraction;
+        if (total_bytes > 0)
+          fraction = static_cast<double>(bytes_read) / static_cast<double>(total_bytes);
+        progress.Update(imported_ + already_present_, fraction);
+      }
+    }
+    if (in.bad())
+      return Unavailable("reading " + file_ + " failed after line " + std::to_string(line_number));
+    LEDGER_RETURN_IF_ERROR(Flush(*store));
+    progress.Finish(imported_ + already_present_);
+    context.env.Out() << "{\"imported\":" << imported_
+                      << ",\"already_present\":" << already_present_ << "}\n";
+    return CheckWritten(context.env.Out());
+  }
+
+ private:
+  Status Flush(EventStore& store) {
+    if (batch_.empty()) return Status::Ok();
+    Result<ImportResult> result = store.Import(batch_);
+    if (!result.ok()) return WithProgressNote(AtLines(result.status(), batch_lines_));
+    imported_ += result->imported;
+    already_present_ += result->already_present;
+    first_pending_line_ = batch_lines_.back() + 1;
+    batch_.clear();
+    batch_lines_.clear();
+    return Status::Ok();
+  }
+
+  // Batches before a failure stay committed; says so, and how to go on.
+  Status WithProgressNote(const Status& status) const {
+    if (imported_ + already_present_ == 0) return status;
+    return Status(status.code(), status.message() + " (the " +
+                                     std::to_string(imported_ + already_present_) +
+                                     " events before line " + std::to_string(first_pending_line_) +
+                                     " are stored; importing the file again resumes after them)");
+  }
+
+  std::string file_;
+  TenantId tenant_;
+  std::uint64_t batch_size_ = kDefaultBatchSize;
+
+  std::vector<ImportedEvent> batch_;
+  std::vector<std::uint64_t> batch_lines_;  // batch_[i] came from line batch_lines_[i]
+  std::uint64_t imported_ = 0;
+  std::uint64_t already_present_ = 0;
+  std::uint64_t first_pending_line_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeImportCommand() { return std::make_unique<ImportCommand>(); }
+
+}  // namespace ledger::cli
