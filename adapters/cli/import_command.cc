@@ -53,7 +53,9 @@ class ImportCommand final : public Command {
   std::string_view Summary() const override {
     return "import a JSON-lines event log (as written by export); - reads standard input";
   }
-  std::string_view Synopsis() const override { return "FILE [--tenant T] [--batch-size N]"; }
+  std::string_view Synopsis() const override {
+    return "FILE [--tenant T] [--batch-size N] [--renumber]";
+  }
 
   void DefineOptions(po::options_description& options,
                      po::positional_options_description& positional) override {
@@ -65,6 +67,12 @@ class ImportCommand final : public Command {
     add("batch-size",
         po::value<std::string>()->default_value(std::to_string(kDefaultBatchSize))->value_name("N"),
         "events per store transaction (1-100000)");
+    // A PostgreSQL export is in log (commit) order, whose positions need not increase; the
+    // contract keeps given positions only if they do. Renumbering keeps everything else,
+    // hashes included: positions are not part of the stream hash.
+    add("renumber", po::bool_switch(),
+        "ignore the file's global_position values and let the store assign new ones "
+        "(needed for logs exported from PostgreSQL, whose positions are not in order)");
     positional.add("file", 1);
   }
 
@@ -77,6 +85,7 @@ class ImportCommand final : public Command {
     if (batch_size_ == 0 || batch_size_ > kMaxBatchSize) {
       return InvalidArgument("--batch-size must be between 1 and " + std::to_string(kMaxBatchSize));
     }
+    renumber_ = values.count("renumber") > 0 && values["renumber"].as<bool>();
     return Status::Ok();
   }
 
@@ -108,6 +117,7 @@ class ImportCommand final : public Command {
       if (!event.ok()) {
         return WithProgressNote(event.status().WithContext("line " + std::to_string(line_number)));
       }
+      if (renumber_) event->global_position.reset();
       batch_.push_back(std::move(event).value());
       batch_lines_.push_back(line_number);
       if (batch_.size() == batch_size_) {
@@ -152,6 +162,7 @@ class ImportCommand final : public Command {
   std::string file_;
   TenantId tenant_;
   std::uint64_t batch_size_ = kDefaultBatchSize;
+  bool renumber_ = false;
 
   std::vector<ImportedEvent> batch_;
   std::vector<std::uint64_t> batch_lines_;  // batch_[i] came from line batch_lines_[i]

@@ -216,3 +216,41 @@ TEST_CASE("lines without tenant_id take --tenant") {
 
 }  // namespace
 }  // namespace ledger::testing
+
+namespace ledger::testing {
+namespace {
+
+// A PostgreSQL export is in commit order, so its positions can go down: here the second and
+// third lines swap positions, as two concurrent appends committing out of order would.
+TEST_CASE("--renumber imports a log whose positions are out of order") {
+  std::vector<std::string> lines;
+  std::istringstream in(ExportedLog(2, 2));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 4);
+  auto position_field = [](const std::string& line) {
+    return line.substr(0, line.find(','));
+  };
+  std::string p1 = position_field(lines[1]), p2 = position_field(lines[2]);
+  lines[1].replace(0, p1.size(), p2);
+  lines[2].replace(0, p2.size(), p1);
+  std::string log;
+  for (const std::string& line : lines) log += line + "\n";
+
+  MemoryEventStore target;
+  FakeEnvironment env(&target);
+  CliRun refused = env.Run({"import", "-"}, log);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("--renumber") == std::string::npos);  // the store's own message
+  CHECK(target.ReadAll(GlobalPosition(0), kNoLimit).value().empty());
+
+  CliRun renumbered = env.Run({"import", "-", "--renumber"}, log);
+  REQUIRE_MESSAGE(renumbered.exit_code == 0, renumbered.err);
+  std::vector<RecordedEvent> events = target.ReadAll(GlobalPosition(0), kNoLimit).value();
+  REQUIRE(events.size() == 4);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].global_position == GlobalPosition(i + 1));  // assigned afresh, in file order
+  }
+}
+
+}  // namespace
+}  // namespace ledger::testing

@@ -124,7 +124,7 @@ TEST_CASE("no command, an unknown command, or an abbreviated option exit 2") {
   CHECK(run.exit_code == 2);
   CHECK(run.err ==
         "ledger: unknown command \"frobnicate\" (commands: migrate, append, read, events, "
-        "import, export) (see 'ledger --help')\n");
+        "import, export, serve, command) (see 'ledger --help')\n");
   CHECK(env.Run({"help", "frobnicate"}).exit_code == 2);
 
   MemoryEventStore store;

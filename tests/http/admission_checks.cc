@@ -23,7 +23,7 @@ std::string IdOf(const std::string& body) {
 // that id), stored byte-exact.
 void CheckStoredLog(EventStore& store, const std::string& provider,
                     const std::map<std::string, std::string>& first_body) {
-  std::vector<RecordedEvent> log = ReadWholeLog(store);
+  std::vector<RecordedEvent> log = ReadLogExpecting(store, first_body.size());
   CHECK(log.size() == first_body.size());
   for (const RecordedEvent& e : log) {
     CAPTURE(e.stream_id.value());
@@ -133,7 +133,7 @@ void CheckConcurrentRedeliveries(StoreKind kind, int count) {
     if (json::parse(r.body).at("duplicate") == true) ++duplicates;
   }
   CHECK(duplicates == count - 1);
-  std::vector<RecordedEvent> log = ReadWholeLog(server.store());
+  std::vector<RecordedEvent> log = ReadLogExpecting(server.store(), 1);
   REQUIRE(log.size() == 1);
   CHECK(log[0].raw_body == e.body);
   CHECK(server.server().metrics().events_stored("stripe") == 1);
@@ -156,7 +156,7 @@ void CheckBodiesKeptOnlyRaw(StoreKind kind) {
     CHECK_MESSAGE(r.status == 200, r.body);
     sent[id] = body;
   }
-  std::vector<RecordedEvent> log = ReadWholeLog(server.store());
+  std::vector<RecordedEvent> log = ReadLogExpecting(server.store(), sent.size());
   REQUIRE(log.size() == sent.size());
   for (const RecordedEvent& e : log) {
     CAPTURE(e.stream_id.value());
@@ -186,7 +186,7 @@ void CheckOutageAndRecovery(StoreKind kind) {
   server.control().SetUnavailable(false);  // the database is back: the retry succeeds
   CHECK(PostSigned(server.port(), e).status == 200);
   CHECK(Request(server.port(), "GET", "/readyz").status == 200);
-  CHECK(ReadWholeLog(server.store()).size() == 1);
+  CHECK(ReadLogExpecting(server.store(), 1).size() == 1);
 }
 
 }  // namespace ledger::testing

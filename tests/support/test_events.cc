@@ -1,6 +1,7 @@
 #include "tests/support/test_events.h"
 
 #include <atomic>
+#include <chrono>
 
 namespace ledger::testing {
 
@@ -37,6 +38,25 @@ std::vector<RecordedEvent> ReadWholeStream(EventStore& store, const std::string&
   Result<std::vector<RecordedEvent>> events = store.ReadStream(StreamId(stream), {});
   REQUIRE_MESSAGE(events.ok(), events.status().ToString());
   return std::move(events).value();
+}
+
+std::vector<RecordedEvent> ReadLogExpecting(EventStore& store, std::size_t expected) {
+  std::vector<RecordedEvent> log;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto read_more = [&] {
+    GlobalPosition after = log.empty() ? GlobalPosition(0) : log.back().global_position;
+    Result<std::vector<RecordedEvent>> more = store.ReadAll(after, kNoLimit);
+    REQUIRE_MESSAGE(more.ok(), more.status().ToString());
+    for (RecordedEvent& e : *more) log.push_back(std::move(e));
+    return after;
+  };
+  while (true) {
+    GlobalPosition after = read_more();
+    if (log.size() >= expected || std::chrono::steady_clock::now() >= deadline) break;
+    REQUIRE(store.WaitForEvents(after, std::chrono::milliseconds(50)).ok());
+  }
+  read_more();
+  return log;
 }
 
 std::string UniqueStream(const std::string& category) {

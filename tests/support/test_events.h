@@ -23,6 +23,12 @@ AppendRequest MakeAppend(std::string stream, ExpectedVersion expected = Expected
 std::vector<RecordedEvent> ReadWholeLog(EventStore& store);
 std::vector<RecordedEvent> ReadWholeStream(EventStore& store, const std::string& stream);
 
+// Reads the log from the start until it holds at least `expected` events or 10 s pass, then
+// once more to catch any beyond. On stores with concurrent writers (PostgreSQL) an append
+// becomes readable only once every older transaction in the cluster has ended, so a test
+// that checks "what was stored" right after appending must wait for it.
+std::vector<RecordedEvent> ReadLogExpecting(EventStore& store, std::size_t expected);
+
 // A stream id no other test in this process uses: "<category>-<n>-<random>".
 std::string UniqueStream(const std::string& category = "test");
 

@@ -1,0 +1,111 @@
+// ledger serve: the HTTP server (adapters/http) on the store named by --database-url, with
+// webhook admission, the domain commands and the operations routes. Runs until SIGTERM or
+// SIGINT, then drains in-flight requests and exits 0.
+#include <charconv>
+
+#include "adapters/cli/command.h"
+#include "adapters/cli/options.h"
+#include "adapters/http/command_routes.h"
+#include "adapters/http/server.h"
+#include "adapters/http/server_options.h"
+#include "commands/dispatcher.h"
+#include "engine/event_validation.h"
+
+namespace ledger::cli {
+namespace {
+
+Result<std::size_t> ParseCount(const std::string& flag, const std::string& text) {
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument("--" + flag + " must be a non-negative integer, got \"" + text + "\"");
+  }
+  return value;
+}
+
+class ServeCommand final : public Command {
+ public:
+  std::string_view Name() const override { return "serve"; }
+  std::string_view Summary() const override {
+    return "run the HTTP server: webhooks, commands, health and metrics";
+  }
+  std::string_view Synopsis() const override {
+    return "[--listen HOST:PORT] [--stripe-webhook-secrets S1,S2] [--printify-webhook-secret S] "
+           "[--tenant T] [--max-body-bytes N] [--stripe-tolerance-seconds N] [--threads N]";
+  }
+
+  void DefineOptions(po::options_description& options,
+                     po::positional_options_description&) override {
+    auto add = options.add_options();
+    add("listen", po::value<std::string>()->default_value("127.0.0.1:8080")->value_name("ADDR"),
+        "address to listen on: host:port, [v6]:port or :port (all interfaces)");
+    add("stripe-webhook-secrets", po::value<std::string>()->value_name("S1,S2"),
+        "Stripe endpoint secrets (whsec_...), comma-separated: any one may sign (rotation)");
+    add("printify-webhook-secret", po::value<std::string>()->value_name("S"),
+        "Printify webhook secret");
+    add("tenant", po::value<std::string>()->default_value(kDefaultTenant)->value_name("T"),
+        "tenant of webhooks and commands that name none");
+    add("max-body-bytes", po::value<std::string>()->value_name("N"),
+        "largest request body accepted (default 4194304); larger is 413");
+    add("stripe-tolerance-seconds", po::value<std::string>()->value_name("N"),
+        "accepted age of a Stripe signature (default 300)");
+    add("threads", po::value<std::string>()->value_name("N"),
+        "network threads (default: one per CPU)");
+    add("command-actor", po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
+        "until token authorisation exists, the principal every command request acts as");
+  }
+
+  Status ReadOptions(const po::variables_map& values, CliEnvironment&) override {
+    options_.listen = StringOption(values, "listen");
+    options_.stripe_secrets = http::SplitSecrets(StringOption(values, "stripe-webhook-secrets"));
+    options_.printify_secret = StringOption(values, "printify-webhook-secret");
+    tenant_ = TenantId(StringOption(values, "tenant"));
+    LEDGER_RETURN_IF_ERROR(ValidateTenantId(tenant_).WithContext("--tenant"));
+    options_.default_tenant = tenant_.value();
+    if (values.count("max-body-bytes") > 0) {
+      LEDGER_ASSIGN_OR_RETURN(options_.max_body_bytes,
+                              ParseCount("max-body-bytes", StringOption(values, "max-body-bytes")));
+    }
+    if (values.count("stripe-tolerance-seconds") > 0) {
+      LEDGER_ASSIGN_OR_RETURN(std::size_t seconds,
+                              ParseCount("stripe-tolerance-seconds",
+                                         StringOption(values, "stripe-tolerance-seconds")));
+      options_.stripe_tolerance_seconds = static_cast<int>(std::min<std::size_t>(seconds, 86400));
+    }
+    if (values.count("threads") > 0) {
+      LEDGER_ASSIGN_OR_RETURN(options_.threads,
+                              ParseCount("threads", StringOption(values, "threads")));
+    }
+    actor_ = StringOption(values, "command-actor");
+    if (actor_.empty()) return InvalidArgument("--command-actor must not be empty");
+    return http::ValidateServerOptions(options_);
+  }
+
+  Status Run(CommandContext& context) override {
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
+                            context.env.OpenStore(context.database_url));
+    Clock* clock = SystemClock::Default();
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<commands::CommandDispatcher> dispatcher,
+                            commands::CommandDispatcher::Create(store.get(), clock, {}));
+    options_.extra_routes.push_back(http::CommandRoutes(
+        dispatcher.get(),
+        http::FixedPrincipal(commands::Principal{actor_, std::string(commands::kRoleAdmin)},
+                             tenant_)));
+    std::ostream& err = context.env.Err();
+    return http::RunServer(*store, options_, clock, [&err](int port) {
+      err << "ledger serve: listening on port " << port << "\n";
+      err.flush();
+    });
+  }
+
+ private:
+  http::ServerOptions options_;
+  TenantId tenant_{kDefaultTenant};
+  std::string actor_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeServeCommand() { return std::make_unique<ServeCommand>(); }
+
+}  // namespace ledger::cli
