@@ -2,38 +2,16 @@
 
 #include "adapters/cli/ledger_cli.h"
 #include "adapters/store/open_event_store.h"
+#include "engine/event_store_wrapper.h"
 
 namespace ledger::testing {
 namespace {
 
 // Hands a command a store the test keeps: the command destroys its handle when done, and
 // the test then inspects the same store.
-class BorrowedStore final : public EventStore {
+class BorrowedStore final : public EventStoreWrapper {
  public:
-  explicit BorrowedStore(EventStore& store) : store_(store) {}
-  Result<AppendResult> Append(const AppendRequest& request) override {
-    return store_.Append(request);
-  }
-  Result<std::vector<Result<AppendResult>>> AppendBatch(
-      std::span<const AppendRequest> requests) override {
-    return store_.AppendBatch(requests);
-  }
-  Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
-                                                const StreamReadOptions& options) override {
-    return store_.ReadStream(stream, options);
-  }
-  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override {
-    return store_.ReadAll(after, limit);
-  }
-  Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
-    return store_.WaitForEvents(after, timeout);
-  }
-  Result<ImportResult> Import(std::span<const ImportedEvent> events) override {
-    return store_.Import(events);
-  }
-
- private:
-  EventStore& store_;
+  explicit BorrowedStore(EventStore& store) : EventStoreWrapper(&store) {}
 };
 
 }  // namespace

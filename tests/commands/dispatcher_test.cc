@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commands/event_types.h"
+#include "engine/event_store_wrapper.h"
 #include "tests/commands/command_fixture.h"
 
 namespace ledger::commands::testing {
@@ -103,9 +104,9 @@ TEST_CASE("oversized bodies are refused") {
 
 // Forwards to a MemoryEventStore; before the first `interfere` appends, runs a callback that
 // can append to the same stream, as a concurrent writer would.
-class RacingStore final : public EventStore {
+class RacingStore final : public EventStoreWrapper {
  public:
-  explicit RacingStore(EventStore* inner) : inner_(inner) {}
+  explicit RacingStore(EventStore* inner) : EventStoreWrapper(inner) {}
   std::function<void()> before_append;
   int interfere = 0;
   int appends = 0;
@@ -116,28 +117,8 @@ class RacingStore final : public EventStore {
       --interfere;
       before_append();
     }
-    return inner_->Append(request);
+    return target_->Append(request);
   }
-  Result<std::vector<Result<AppendResult>>> AppendBatch(
-      std::span<const AppendRequest> requests) override {
-    return inner_->AppendBatch(requests);
-  }
-  Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
-                                                const StreamReadOptions& options) override {
-    return inner_->ReadStream(stream, options);
-  }
-  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override {
-    return inner_->ReadAll(after, limit);
-  }
-  Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
-    return inner_->WaitForEvents(after, timeout);
-  }
-  Result<ImportResult> Import(std::span<const ImportedEvent> events) override {
-    return inner_->Import(events);
-  }
-
- private:
-  EventStore* inner_;
 };
 
 TEST_CASE("on Conflict the whole command is retried against the new state") {

@@ -1,5 +1,4 @@
-// EventStoreWrapper: forwards every call to another store, so a test decorator overrides only
-// what it changes (leveldb's EnvWrapper pattern). ControllableStore makes the store fail,
+// ControllableStore (an engine/event_store_wrapper.h decorator) makes the store fail,
 // slow down or hold appends on demand, and counts group commits.
 #ifndef LEDGER_TESTS_HTTP_EVENT_STORE_WRAPPER_H_
 #define LEDGER_TESTS_HTTP_EVENT_STORE_WRAPPER_H_
@@ -10,38 +9,11 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/event_store.h"
+#include "engine/event_store_wrapper.h"
 
 namespace ledger::testing {
 
-class EventStoreWrapper : public EventStore {
- public:
-  explicit EventStoreWrapper(EventStore* target) : target_(target) {}
-
-  Result<AppendResult> Append(const AppendRequest& request) override {
-    return target_->Append(request);
-  }
-  Result<std::vector<Result<AppendResult>>> AppendBatch(
-      std::span<const AppendRequest> requests) override {
-    return target_->AppendBatch(requests);
-  }
-  Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
-                                                const StreamReadOptions& options) override {
-    return target_->ReadStream(stream, options);
-  }
-  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override {
-    return target_->ReadAll(after, limit);
-  }
-  Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
-    return target_->WaitForEvents(after, timeout);
-  }
-  Result<ImportResult> Import(std::span<const ImportedEvent> events) override {
-    return target_->Import(events);
-  }
-
- protected:
-  EventStore* const target_;
-};
+using ledger::EventStoreWrapper;
 
 class ControllableStore final : public EventStoreWrapper {
  public:

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "engine/event_store_wrapper.h"
 #include "tests/support/test_events.h"
 
 namespace ledger::pgtest {
@@ -10,27 +11,10 @@ namespace {
 std::string RandomSuffix() { return Uuid::V4().ToString().substr(0, 8); }
 
 // Forwards to a store and drops its database after it.
-class OwningStore final : public EventStore {
+class OwningStore final : public EventStoreWrapper {
  public:
   OwningStore(std::unique_ptr<TestDatabase> db, std::unique_ptr<PgEventStore> store)
-      : db_(std::move(db)), store_(std::move(store)) {}
-  Result<AppendResult> Append(const AppendRequest& r) override { return store_->Append(r); }
-  Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> r) override {
-    return store_->AppendBatch(r);
-  }
-  Result<std::vector<RecordedEvent>> ReadStream(const StreamId& s,
-                                                const StreamReadOptions& o) override {
-    return store_->ReadStream(s, o);
-  }
-  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition a, std::size_t l) override {
-    return store_->ReadAll(a, l);
-  }
-  Status WaitForEvents(GlobalPosition a, std::chrono::milliseconds t) override {
-    return store_->WaitForEvents(a, t);
-  }
-  Result<ImportResult> Import(std::span<const ImportedEvent> e) override {
-    return store_->Import(e);
-  }
+      : EventStoreWrapper(store.get()), db_(std::move(db)), store_(std::move(store)) {}
 
  private:
   std::unique_ptr<TestDatabase> db_;  // declared first: destroyed after the store
