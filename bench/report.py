@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""bench/run's bookkeeping (bench/README.md).
+
+  report.py pgbench-latency LOG...            p50/p90/p99/max of pgbench -l logs, as JSON
+  report.py report META RAW OUT.json OUT.md   the results of one bench/run
+
+RAW holds one JSON object per measured run: bench, side ("ledger" or "baseline"), mode,
+clients, rep, rate (operations per second) and, where measured, p50_ms/p99_ms. A row of the
+table compares the median rate of one ledger series with the median rate of its baseline
+series from the same run. Figures are truncated, never rounded up, so a ratio shown as 1.49x
+is below 1.5x; verdicts use the unrounded values.
+"""
+import json
+import math
+import statistics
+import sys
+
+# The rows of the table, in order. "ledger"/"baseline" select series of RAW by
+# (bench, side, mode, clients). A new benchmark adds its rows here.
+ROWS = [
+    {"name": "appends, 1 client, direct Append",
+     "ledger": ("append", "ledger", "direct", 1), "baseline": ("append", "baseline", "pgbench", 1)},
+    {"name": "appends, 1 client, group commit",
+     "ledger": ("append", "ledger", "group", 1), "baseline": ("append", "baseline", "pgbench", 1)},
+    {"name": "appends, 8 clients, direct Append",
+     "ledger": ("append", "ledger", "direct", 8), "baseline": ("append", "baseline", "pgbench", 8)},
+    {"name": "appends, 8 clients, group commit",
+     "ledger": ("append", "ledger", "group", 8), "baseline": ("append", "baseline", "pgbench", 8)},
+    {"name": "appends, 32 clients, direct Append",
+     "ledger": ("append", "ledger", "direct", 32), "baseline": ("append", "baseline", "pgbench", 32)},
+    {"name": "appends, 32 clients, group commit (AppendBatch)",
+     "ledger": ("append", "ledger", "group", 32), "baseline": ("append", "baseline", "pgbench", 32),
+     "target_ratio": 1.5},
+    {"name": "signed Stripe webhooks over HTTP, 32 connections",
+     "ledger": ("webhook", "ledger", "http", 32), "baseline": ("webhook", "baseline", "pgbench", 32),
+     "target_ratio": 1.5, "target_p99_ms": 25},
+    {"name": "(the same webhooks against the append row's pgbench, 32 clients)",
+     "ledger": ("webhook", "ledger", "http", 32), "baseline": ("append", "baseline", "pgbench", 32),
+     "target_ratio": 1.5, "target_p99_ms": 25},
+    {"name": "bulk import of {events} events",
+     "ledger": ("import", "ledger", "ledger import", 1),
+     "baseline": ("import", "baseline", "psql \\copy", 1), "target_ratio": 0.8},
+]
+
+BASELINE_NAMES = {"pgbench": "pgbench", "psql \\copy": "psql \\copy"}
+
+
+def floor_to(value, digits):
+    scale = 10 ** digits
+    return math.floor(value * scale) / scale
+
+
+def fmt(value, digits=1):
+    return f"{floor_to(value, digits):,.{digits}f}"
+
+
+def nearest_rank(sorted_values, q):
+    if not sorted_values:
+        return 0.0
+    rank = max(1, min(len(sorted_values), math.ceil(q * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+def pgbench_latency(paths):
+    # pgbench -l: "client_id transaction_no time script_no time_epoch time_us" per transaction,
+    # time in microseconds; failed transactions say "failed" instead of a time.
+    latencies = []
+    for path in paths:
+        with open(path) as log:
+            for line in log:
+                fields = line.split()
+                if len(fields) >= 3 and fields[2].isdigit():
+                    latencies.append(int(fields[2]) / 1000.0)
+    latencies.sort()
+    return {"ops": len(latencies), "p50_ms": nearest_rank(latencies, 0.50),
+            "p90_ms": nearest_rank(latencies, 0.90), "p99_ms": nearest_rank(latencies, 0.99),
+            "max_ms": nearest_rank(latencies, 1.0)}
+
+
+def series(runs, key):
+    bench, side, mode, clients = key
+    return [r for r in runs if (r["bench"], r["side"], r["mode"], r["clients"]) ==
+            (bench, side, mode, clients)]
+
+
+def summarize(runs):
+    rates = [r["rate"] for r in runs]
+    out = {"runs": len(runs), "rate_median": statistics.median(rates),
+           "rate_min": min(rates), "rate_max": max(rates),
+           "errors": sum(r.get("errors", 0) for r in runs)}
+    for q in ("p50_ms", "p99_ms"):
+        values = [r[q] for r in runs if q in r]
+        if values:
+            out[q + "_median"] = statistics.median(values)
+    if all("cpu_us_per_op" in r for r in runs):
+        out["cpu_us_per_op_median"] = statistics.median(r["cpu_us_per_op"] for r in runs)
+        out["cpu_busy_median"] = statistics.median(r["cpu_busy"] for r in runs)
+    if any("mean_batch" in r for r in runs):
+        out["mean_batch_median"] = statistics.median(r["mean_batch"] for r in runs)
+    return out
+
+
+def cell(summary, unit):
+    text = f"{fmt(summary['rate_median'])} {unit}"
+    details = [f"{fmt(summary['rate_min'])}–{fmt(summary['rate_max'])}"]
+    if "p50_ms_median" in summary:
+        details.append(f"p50 {fmt(summary['p50_ms_median'], 2)} ms, "
+                       f"p99 {fmt(summary['p99_ms_median'], 2)} ms")
+    if "mean_batch_median" in summary:
+        details.append(f"{fmt(summary['mean_batch_median'])}/batch")
+    if "cpu_us_per_op_median" in summary:
+        details.append(f"CPU {fmt(summary['cpu_us_per_op_median'], 0)} µs/op at "
+                       f"{fmt(summary['cpu_busy_median'], 2)} cores busy")
+    if summary["errors"]:
+        details.append(f"{summary['errors']} errors")
+    return f"{text} ({'; '.join(details)})"
+
+
+def build_rows(meta, runs):
+    rows = []
+    for spec in ROWS:
+        ledger_runs = series(runs, spec["ledger"])
+        baseline_runs = series(runs, spec["baseline"])
+        if not ledger_runs or not baseline_runs:
+            continue
+        ledger = summarize(ledger_runs)
+        baseline = summarize(baseline_runs)
+        ratio = ledger["rate_median"] / baseline["rate_median"]
+        row = {"name": spec["name"].format(events=f"{meta['events']:,}"),
+               "ledger": ledger, "baseline": baseline,
+               "baseline_tool": BASELINE_NAMES[spec["baseline"][2]], "ratio": ratio}
+        checks = []
+        if "target_ratio" in spec:
+            row["target_ratio"] = spec["target_ratio"]
+            checks.append(ratio >= spec["target_ratio"])
+        if "target_p99_ms" in spec:
+            row["target_p99_ms"] = spec["target_p99_ms"]
+            checks.append(ledger.get("p99_ms_median", math.inf) < spec["target_p99_ms"])
+        if checks:
+            row["met"] = all(checks)
+        rows.append(row)
+    return rows
+
+
+def markdown(meta, rows):
+    lines = ["| benchmark | ledger (median; range of runs) | baseline, same run "
+             "(median; range) | ratio | target | result |",
+             "|---|---|---|---|---|---|"]
+    for row in rows:
+        unit = "events/s" if row["name"].startswith("bulk") else "/s"
+        target = []
+        if "target_ratio" in row:
+            target.append(f">= {row['target_ratio']}x")
+        if "target_p99_ms" in row:
+            target.append(f"p99 < {row['target_p99_ms']} ms")
+        result = "—" if "met" not in row else ("met" if row["met"] else "**missed**")
+        lines.append(f"| {row['name']} | {cell(row['ledger'], unit)} | "
+                     f"{row['baseline_tool']}: {cell(row['baseline'], unit)} | "
+                     f"{floor_to(row['ratio'], 2):.2f}x | {', '.join(target) or '—'} | {result} |")
+    settings = meta.get("settings") or {}
+    lines += ["",
+              f"Run `{meta['command']}` on {meta['date']}, commit {meta['commit']}"
+              f"{' with uncommitted changes' if meta['uncommitted_changes'] else ''}; "
+              f"{meta['reps']} interleaved runs per append and webhook point, "
+              f"{meta['import_reps']} per import"
+              f"{' (quick mode: not for publishing)' if meta['quick'] else ''}. "
+              f"Machine: {meta['machine']['nproc']} CPUs ({meta['machine']['cpu']}), "
+              f"{meta['machine']['memory']}; load average before {meta['load_before']}, "
+              f"after {meta['load_after']}. PostgreSQL {settings.get('server_version', '?')}, "
+              f"{meta['server']}: fsync={settings.get('fsync', '?')}, "
+              f"synchronous_commit={settings.get('synchronous_commit', '?')}, "
+              f"wal_sync_method={settings.get('wal_sync_method', '?')}, "
+              f"commit_delay={settings.get('commit_delay', '?')}."]
+    return "\n".join(lines) + "\n"
+
+
+def report(meta_path, raw_path, json_path, md_path):
+    with open(meta_path) as f:
+        meta = json.load(f)
+    with open(raw_path) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+    rows = build_rows(meta, runs)
+    with open(json_path, "w") as f:
+        json.dump({"meta": meta, "rows": rows, "runs": runs}, f, indent=2)
+        f.write("\n")
+    with open(md_path, "w") as f:
+        f.write(markdown(meta, rows))
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "pgbench-latency":
+        print(json.dumps(pgbench_latency(argv[2:])))
+    elif len(argv) == 6 and argv[1] == "report":
+        report(*argv[2:])
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
