@@ -1,0 +1,62 @@
+// The projector runtime (DESIGN.md section 7): feeds the log to projectors in batches and
+// commits each batch's rows with the checkpoints, in one transaction, so every event takes
+// effect exactly once, also across crashes.
+//
+// Each projector has a checkpoint named after it. A projector whose stored version differs
+// from its code's version (or that has no tables yet) is rebuilt: its tables are created as
+// shadow tables, filled from the start of the log under the checkpoint "<name>#rebuild", and
+// swapped in (ReadModelStore::PromoteShadow) once caught up, so queries see the old model
+// until the new one is complete. Projectors at the same position share each read of the log.
+#ifndef LEDGER_PROJECTIONS_RUNNER_H_
+#define LEDGER_PROJECTIONS_RUNNER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/event_store.h"
+#include "projections/projector.h"
+#include "projections/read_model_store.h"
+
+namespace ledger::projections {
+
+struct RunnerOptions {
+  std::size_t batch_size = 1000;  // events per read of the log and per commit
+  // While following: how long to wait for new events before polling again.
+  std::chrono::milliseconds idle_wait{500};
+  // After a failed batch (store unavailable, lost leadership race): wait, then retry.
+  std::chrono::milliseconds retry_wait{1000};
+};
+
+// Where a projector stands, for metrics and `ledger rebuild` progress.
+struct ProjectorProgress {
+  std::string name;
+  std::uint32_t version = 0;
+  GlobalPosition position{0};  // last event applied (of the rebuild while rebuilding)
+  std::uint64_t events = 0;    // applied since the current build began
+  bool rebuilding = false;
+  bool leading = false;        // this process leads it
+  Timestamp last_event_recorded_at{0};  // of the last event applied; 0 if none
+};
+
+using ProgressFn = std::function<void(std::span<const ProjectorProgress>)>;
+
+// Brings every projector up to the current head of the log (rebuilding those that need it)
+// and returns: for `ledger rebuild`, `ledger replay`, tests. `force_rebuild` names projectors
+// to rebuild even if their version is current. Leadership is taken for each projector for the
+// duration; FailedPrecondition if another process leads one of them.
+Status ProjectToHead(EventStore& events, ReadModelStore& rows,
+                     std::span<Projector* const> projectors, const RunnerOptions& options = {},
+                     std::span<const std::string> force_rebuild = {},
+                     const ProgressFn& progress = nullptr);
+
+}  // namespace ledger::projections
+
+#endif  // LEDGER_PROJECTIONS_RUNNER_H_
