@@ -43,6 +43,7 @@ struct ProjectorProgress {
   std::uint64_t events = 0;    // applied since the current build began
   bool rebuilding = false;
   bool leading = false;        // this process leads it
+  bool at_head = false;        // its last read of the log found nothing newer
   Timestamp last_event_recorded_at{0};  // of the last event applied; 0 if none
 };
 

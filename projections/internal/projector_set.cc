@@ -1,0 +1,223 @@
+#include "projections/internal/projector_set.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "projections/batch_writer.h"
+
+namespace ledger::projections::internal {
+
+std::string RebuildCheckpointName(std::string_view projector) {
+  return std::string(projector) + "#rebuild";
+}
+
+struct ProjectorSet::Entry {
+  Projector* projector = nullptr;
+  std::unique_ptr<Lease> lease;
+  bool rebuilding = false;
+  // The checkpoint this entry advances (live or rebuild), as last committed.
+  bool checkpoint_stored = false;
+  GlobalPosition position{0};
+  std::uint64_t events = 0;
+  Timestamp last_recorded_at{0};
+  bool at_head = false;  // the last read after `position` found nothing
+
+  std::string checkpoint_name() const {
+    return rebuilding ? RebuildCheckpointName(projector->name()) : std::string(projector->name());
+  }
+  TableSet set() const { return rebuilding ? TableSet::kShadow : TableSet::kLive; }
+};
+
+struct ProjectorSet::Track {
+  TableSet set;
+  GlobalPosition position;
+  std::vector<Entry*> entries;
+};
+
+ProjectorSet::ProjectorSet(EventStore& events, ReadModelStore& rows,
+                           std::span<Projector* const> projectors, const RunnerOptions& options,
+                           Clock& clock)
+    : events_(events), rows_(rows), options_(options), clock_(clock) {
+  for (Projector* projector : projectors) {
+    auto entry = std::make_unique<Entry>();
+    entry->projector = projector;
+    entries_.push_back(std::move(entry));
+  }
+}
+
+ProjectorSet::~ProjectorSet() = default;
+
+Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> force_rebuild) {
+  std::size_t led = 0;
+  for (auto& entry : entries_) {
+    if (entry->lease && !entry->lease->Held()) entry->lease.reset();
+    if (!entry->lease) {
+      LEDGER_ASSIGN_OR_RETURN(entry->lease,
+                              rows_.leadership().TryLead("projector:" +
+                                                         std::string(entry->projector->name())));
+      if (!entry->lease) continue;
+      bool forced = std::find(force_rebuild.begin(), force_rebuild.end(),
+                              entry->projector->name()) != force_rebuild.end();
+      Status prepared = Prepare(*entry, forced);
+      if (!prepared.ok()) {
+        entry->lease.reset();
+        return prepared.WithContext("projector " + std::string(entry->projector->name()));
+      }
+    }
+    ++led;
+  }
+  return led;
+}
+
+void ProjectorSet::ReleaseAll() {
+  for (auto& entry : entries_) entry->lease.reset();
+}
+
+Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
+  const Projector& projector = *entry.projector;
+  std::span<const TableSpec> tables = projector.tables();
+  std::string rebuild_name = RebuildCheckpointName(projector.name());
+  LEDGER_ASSIGN_OR_RETURN(std::optional<Checkpoint> live, rows_.LoadCheckpoint(projector.name()));
+  LEDGER_ASSIGN_OR_RETURN(std::optional<Checkpoint> shadow, rows_.LoadCheckpoint(rebuild_name));
+  entry.at_head = false;
+  entry.last_recorded_at = Timestamp(0);
+
+  bool current = live && live->version == projector.version() && !force_rebuild;
+  if (current) {
+    // A leftover rebuild (for a version since abandoned) is discarded.
+    if (shadow) {
+      LEDGER_RETURN_IF_ERROR(rows_.DeleteCheckpoint(rebuild_name, shadow->position));
+      LEDGER_RETURN_IF_ERROR(rows_.DropTables(tables, TableSet::kShadow));
+    }
+    LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kLive));
+    entry.rebuilding = false;
+    entry.checkpoint_stored = true;
+    entry.position = live->position;
+    entry.events = live->events;
+    return Status::Ok();
+  }
+
+  entry.rebuilding = true;
+  entry.checkpoint_stored = true;
+  if (shadow && shadow->version == projector.version() && !force_rebuild) {
+    // Resume the rebuild a previous leader began.
+    LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kShadow));
+    entry.position = shadow->position;
+    entry.events = shadow->events;
+    return Status::Ok();
+  }
+  if (shadow) LEDGER_RETURN_IF_ERROR(rows_.DeleteCheckpoint(rebuild_name, shadow->position));
+  LEDGER_RETURN_IF_ERROR(rows_.DropTables(tables, TableSet::kShadow));
+  LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kShadow));
+  Checkpoint start{.name = rebuild_name, .version = projector.version(), .updated_at = clock_.Now()};
+  LEDGER_RETURN_IF_ERROR(rows_.SaveCheckpoint(CheckpointMove{std::nullopt, start}));
+  entry.position = GlobalPosition(0);
+  entry.events = 0;
+  return Status::Ok();
+}
+
+std::vector<ProjectorSet::Track> ProjectorSet::Tracks() {
+  std::map<std::tuple<int, std::uint64_t>, Track> by_place;
+  for (auto& entry : entries_) {
+    if (!entry->lease) continue;
+    auto place = std::make_tuple(static_cast<int>(entry->set()), entry->position.value());
+    Track& track = by_place[place];
+    track.set = entry->set();
+    track.position = entry->position;
+    track.entries.push_back(entry.get());
+  }
+  std::vector<Track> tracks;
+  for (auto& [place, track] : by_place) tracks.push_back(std::move(track));
+  return tracks;
+}
+
+Result<bool> ProjectorSet::Step() {
+  bool progressed = false;
+  for (Track& track : Tracks()) LEDGER_RETURN_IF_ERROR(Advance(track, progressed));
+  for (auto& entry : entries_) {
+    if (entry->lease && entry->rebuilding && entry->at_head) {
+      LEDGER_RETURN_IF_ERROR(Promote(*entry));
+      progressed = true;
+    }
+  }
+  return progressed;
+}
+
+Status ProjectorSet::Advance(Track& track, bool& progressed) {
+  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> batch,
+                          events_.ReadAll(track.position, options_.batch_size));
+  if (batch.empty()) {
+    for (Entry* entry : track.entries) entry->at_head = true;
+    return Status::Ok();
+  }
+  BatchWriter writer(rows_, track.set);
+  for (const RecordedEvent& event : batch) {
+    for (Entry* entry : track.entries) {
+      if (!entry->projector->Handles(event.event_type)) continue;
+      Status applied = entry->projector->Apply(event, writer);
+      if (!applied.ok()) {
+        return applied.WithContext("projector " + std::string(entry->projector->name()) +
+                                   " at position " + std::to_string(event.global_position.value()));
+      }
+    }
+  }
+  const RecordedEvent& last = batch.back();
+  CommitRequest request{.set = track.set, .changes = writer.TakeChanges(), .checkpoints = {}};
+  Timestamp now = clock_.Now();
+  for (Entry* entry : track.entries) {
+    Checkpoint next{.name = entry->checkpoint_name(),
+                    .version = entry->projector->version(),
+                    .position = last.global_position,
+                    .events = entry->events + batch.size(),
+                    .updated_at = now};
+    request.checkpoints.push_back(CheckpointMove{
+        entry->checkpoint_stored ? std::optional<GlobalPosition>(entry->position) : std::nullopt,
+        std::move(next)});
+  }
+  LEDGER_RETURN_IF_ERROR(rows_.Commit(request));
+  for (Entry* entry : track.entries) {
+    entry->checkpoint_stored = true;
+    entry->position = last.global_position;
+    entry->events += batch.size();
+    entry->last_recorded_at = last.recorded_at;
+    entry->at_head = batch.size() < options_.batch_size;
+  }
+  progressed = true;
+  return Status::Ok();
+}
+
+Status ProjectorSet::Promote(Entry& entry) {
+  const Projector& projector = *entry.projector;
+  LEDGER_RETURN_IF_ERROR(rows_.PromoteShadow(projector.tables(), projector.name(),
+                                             RebuildCheckpointName(projector.name()),
+                                             entry.position));
+  entry.rebuilding = false;
+  entry.checkpoint_stored = true;
+  return Status::Ok();
+}
+
+GlobalPosition ProjectorSet::LowestPosition() const {
+  std::optional<GlobalPosition> lowest;
+  for (const auto& entry : entries_) {
+    if (entry->lease && (!lowest || entry->position < *lowest)) lowest = entry->position;
+  }
+  return lowest.value_or(GlobalPosition(0));
+}
+
+std::vector<ProjectorProgress> ProjectorSet::Progress() const {
+  std::vector<ProjectorProgress> out;
+  for (const auto& entry : entries_) {
+    out.push_back(ProjectorProgress{.name = std::string(entry->projector->name()),
+                                    .version = entry->projector->version(),
+                                    .position = entry->position,
+                                    .events = entry->events,
+                                    .rebuilding = entry->rebuilding,
+                                    .leading = entry->lease != nullptr,
+                                    .at_head = entry->at_head,
+                                    .last_event_recorded_at = entry->last_recorded_at});
+  }
+  return out;
+}
+
+}  // namespace ledger::projections::internal
