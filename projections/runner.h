@@ -33,6 +33,8 @@ struct RunnerOptions {
   std::chrono::milliseconds idle_wait{500};
   // After a failed batch (store unavailable, lost leadership race): wait, then retry.
   std::chrono::milliseconds retry_wait{1000};
+  // ProjectionService: how often to try to lead projectors another process leads.
+  std::chrono::milliseconds leadership_retry{5000};
 };
 
 // Where a projector stands, for metrics and `ledger rebuild` progress.

@@ -197,6 +197,15 @@ Status ProjectorSet::Promote(Entry& entry) {
   return Status::Ok();
 }
 
+std::size_t ProjectorSet::LeadingCount() {
+  std::size_t led = 0;
+  for (auto& entry : entries_) {
+    if (entry->lease && !entry->lease->Held()) entry->lease.reset();
+    if (entry->lease) ++led;
+  }
+  return led;
+}
+
 GlobalPosition ProjectorSet::LowestPosition() const {
   std::optional<GlobalPosition> lowest;
   for (const auto& entry : entries_) {

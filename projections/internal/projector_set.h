@@ -42,6 +42,9 @@ class ProjectorSet {
   // leads): call ReleaseAll.
   Result<bool> Step();
 
+  // How many projectors this process leads (dropping leases known to be lost).
+  std::size_t LeadingCount();
+
   // The lowest position of the led projectors (for WaitForEvents).
   GlobalPosition LowestPosition() const;
 
