@@ -1,0 +1,934 @@
+#include "adapters/postgres/pg_read_model_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "adapters/postgres/pg_leadership.h"
+#include "adapters/postgres/pg_migrate.h"
+#include "adapters/postgres/pg_pool.h"
+
+namespace ledger {
+namespace {
+
+using pg::ArrayParam;
+using pg::Params;
+using pg::PgConnection;
+using pg::PgResult;
+using projections::ColumnType;
+using projections::CommitRequest;
+using projections::Key;
+using projections::Row;
+using projections::RowChange;
+using projections::TableSet;
+using projections::TableSpec;
+using projections::Value;
+
+constexpr const char* kCheckpointTable = "projection_checkpoints";
+
+// The checkpoint table's columns; migration 0002 creates it in public with the same text.
+constexpr const char* kCheckpointColumns =
+    "(name text NOT NULL PRIMARY KEY,"
+    " version bigint NOT NULL CHECK (version BETWEEN 0 AND 4294967295),"
+    " position bigint NOT NULL CHECK (position >= 0),"
+    " events bigint NOT NULL CHECK (events >= 0),"
+    " updated_at timestamptz NOT NULL)";
+
+// Element types pg_params.h does not list (pg_type.dat; fixed across server versions).
+constexpr auto kBoolOid = static_cast<pg::TypeOid>(16);
+constexpr auto kJsonbOid = static_cast<pg::TypeOid>(3802);
+// jsonb's binary format: a version byte, then the JSON text.
+constexpr char kJsonbVersion = 1;
+// The earliest time a timestamptz holds (4714-11-24 BC, Julian day 0), in Unix microseconds.
+constexpr std::int64_t kMinTimestampMicros = -210'866'803'200'000'000;
+
+bool IsSqlName(std::string_view name) {
+  if (name.empty() || name.size() > 63 || (name.front() >= '0' && name.front() <= '9')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// An identifier, quoted. Every name reaching here is [a-z0-9_] (ValidateTableSpec, IsSqlName),
+// so quoting only keeps reserved words ("order", "user") usable as names.
+std::string Ident(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+std::string_view SqlType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText: return "text COLLATE \"C\"";
+    case ColumnType::kInteger: return "bigint";
+    case ColumnType::kBoolean: return "boolean";
+    case ColumnType::kTimestamp: return "timestamptz";
+    case ColumnType::kJson: return "jsonb";
+  }
+  return "text";
+}
+
+std::string_view ArrayType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText: return "text[]";
+    case ColumnType::kInteger: return "bigint[]";
+    case ColumnType::kBoolean: return "boolean[]";
+    case ColumnType::kTimestamp: return "timestamptz[]";
+    case ColumnType::kJson: return "jsonb[]";
+  }
+  return "text[]";
+}
+
+pg::TypeOid ElementOid(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText: return pg::TypeOid::kText;
+    case ColumnType::kInteger: return pg::TypeOid::kInt8;
+    case ColumnType::kBoolean: return kBoolOid;
+    case ColumnType::kTimestamp: return pg::TypeOid::kTimestamptz;
+    case ColumnType::kJson: return kJsonbOid;
+  }
+  return pg::TypeOid::kText;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values in binary: one array parameter per column, rows as array elements.
+
+Status AddValue(ArrayParam& array, const Value& value, ColumnType type) {
+  if (!projections::ValueFits(value, type)) {
+    return InvalidArgument("a value does not fit its column's type " +
+                           std::string(projections::ColumnTypeName(type)));
+  }
+  if (value.index() == 0) {
+    array.AddNull();
+  } else if (const auto* s = std::get_if<std::string>(&value)) {
+    array.Add(*s);
+  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    array.Add(pg::EncodeInt64(*i));
+  } else if (const auto* b = std::get_if<bool>(&value)) {
+    array.Add(std::string(1, *b ? '\1' : '\0'));
+  } else if (const auto* t = std::get_if<Timestamp>(&value)) {
+    if (t->value() < kMinTimestampMicros) {
+      return InvalidArgument("time " + std::to_string(t->value()) +
+                             "µs is before 4714 BC, the earliest PostgreSQL holds");
+    }
+    array.Add(pg::EncodeTimestamp(*t));
+  } else {
+    array.Add(kJsonbVersion + std::get<projections::JsonText>(value).text);
+  }
+  return Status::Ok();
+}
+
+Result<Value> DecodeValue(std::string_view bytes, ColumnType type) {
+  switch (type) {
+    case ColumnType::kText: return Value(std::string(bytes));
+    case ColumnType::kInteger:
+      if (bytes.size() != 8) break;
+      return Value(pg::DecodeInt64(bytes));
+    case ColumnType::kBoolean:
+      if (bytes.size() != 1) break;
+      return Value(bytes[0] != 0);
+    case ColumnType::kTimestamp:
+      if (bytes.size() != 8) break;
+      return Value(pg::DecodeTimestamp(bytes));
+    case ColumnType::kJson:
+      if (bytes.empty() || bytes[0] != kJsonbVersion) break;
+      return Value(projections::JsonText{std::string(bytes.substr(1))});
+  }
+  return FailedPrecondition("a column's stored type is not its declared " +
+                            std::string(projections::ColumnTypeName(type)) +
+                            "; the table predates its declaration: rebuild the projector");
+}
+
+// Row `i` of a result selecting every column of `table`, in declaration order.
+Result<Row> DecodeRow(const TableSpec& table, const PgResult& result, int i) {
+  Row row(table);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    int column = static_cast<int>(c);
+    if (result.IsNull(i, column)) continue;
+    LEDGER_ASSIGN_OR_RETURN(row.mutable_values()[c],
+                            DecodeValue(result.Get(i, column), table.columns[c].type));
+  }
+  return row;
+}
+
+// Arrays of the primary-key columns of `keys`, in primary-key order.
+Result<Params> KeyArrays(const TableSpec& table, std::span<const Key* const> keys) {
+  Params params;
+  for (std::size_t k = 0; k < table.primary_key.size(); ++k) {
+    ColumnType type = table.columns[*table.ColumnIndex(table.primary_key[k])].type;
+    ArrayParam array(ElementOid(type));
+    for (const Key* key : keys) LEDGER_RETURN_IF_ERROR(AddValue(array, (*key)[k], type));
+    params.Array(array);
+  }
+  return params;
+}
+
+// Arrays of every column of `rows`, in declaration order.
+Result<Params> RowArrays(const TableSpec& table, std::span<const Row* const> rows) {
+  Params params;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    ArrayParam array(ElementOid(table.columns[c].type));
+    for (const Row* row : rows) {
+      LEDGER_RETURN_IF_ERROR(AddValue(array, row->values()[c], table.columns[c].type));
+    }
+    params.Array(array);
+  }
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL text. `qualified` is the schema-qualified physical table name.
+
+std::string ColumnList(const TableSpec& table) {
+  std::string out;
+  for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + Ident(column.name);
+  return out;
+}
+
+std::string KeyList(const TableSpec& table) {
+  std::string out;
+  for (const auto& column : table.primary_key) out += (out.empty() ? "" : ", ") + Ident(column);
+  return out;
+}
+
+// "unnest($1::text[], $2::bigint[])" over `columns`, parameters numbered from 1.
+std::string Unnest(const TableSpec& table, std::span<const std::string> columns) {
+  std::string out = "unnest(";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    ColumnType type = table.columns[*table.ColumnIndex(columns[i])].type;
+    out += (i == 0 ? "$" : ", $") + std::to_string(i + 1) + "::" + std::string(ArrayType(type));
+  }
+  return out + ")";
+}
+
+std::vector<std::string> ColumnNames(const TableSpec& table) {
+  std::vector<std::string> names;
+  for (const auto& column : table.columns) names.push_back(column.name);
+  return names;
+}
+
+std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
+  std::string set;
+  for (const auto& column : table.columns) {
+    if (std::find(table.primary_key.begin(), table.primary_key.end(), column.name) !=
+        table.primary_key.end()) {
+      continue;
+    }
+    set += (set.empty() ? "" : ", ") + Ident(column.name) + " = excluded." + Ident(column.name);
+  }
+  std::vector<std::string> names = ColumnNames(table);
+  return "INSERT INTO " + qualified + " (" + ColumnList(table) + ") SELECT * FROM " +
+         Unnest(table, names) + " ON CONFLICT (" + KeyList(table) + ") DO " +
+         (set.empty() ? "NOTHING" : "UPDATE SET " + set);
+}
+
+std::string KeyFilter(const TableSpec& table) {
+  return "(" + KeyList(table) + ") IN (SELECT * FROM " + Unnest(table, table.primary_key) + ")";
+}
+
+std::string DeleteSql(const TableSpec& table, const std::string& qualified) {
+  return "DELETE FROM " + qualified + " WHERE " + KeyFilter(table);
+}
+
+std::string FetchSql(const TableSpec& table, const std::string& qualified) {
+  return "SELECT " + ColumnList(table) + " FROM " + qualified + " WHERE " + KeyFilter(table);
+}
+
+std::string ScanSql(const TableSpec& table, const std::string& qualified) {
+  std::string order;
+  for (const std::string& column : table.primary_key) {
+    bool text = table.columns[*table.ColumnIndex(column)].type == ColumnType::kText;
+    order += (order.empty() ? "" : ", ") + Ident(column) + (text ? " COLLATE \"C\"" : "");
+  }
+  return "SELECT " + ColumnList(table) + " FROM " + qualified + " ORDER BY " + order;
+}
+
+// The table, its indexes, row-level security and grants (the header lists the policies).
+// Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames
+// them with the table, so a later shadow table can take the shadow names again.
+std::string CreateTableSql(const TableSpec& table, const std::string& schema,
+                           const std::string& physical) {
+  const std::string qualified = Ident(schema) + "." + Ident(physical);
+  std::string sql = "CREATE TABLE " + qualified + " (";
+  for (const auto& column : table.columns) {
+    bool in_key = std::find(table.primary_key.begin(), table.primary_key.end(), column.name) !=
+                  table.primary_key.end();
+    sql += Ident(column.name) + " " + std::string(SqlType(column.type)) +
+           (in_key || !column.nullable ? " NOT NULL" : "") + ", ";
+  }
+  // '' is what current_setting returns once a transaction-local setting has ended, '*' the
+  // all-tenants scope: a row of either tenant would be visible where no tenant is meant.
+  sql += "CONSTRAINT tenant_id_valid CHECK (tenant_id NOT IN ('', '*')), ";
+  sql += "CONSTRAINT " + Ident(physical + "_pkey") + " PRIMARY KEY (" + KeyList(table) + "));\n";
+  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
+    std::string columns;
+    for (const auto& c : table.indexes[i]) columns += (columns.empty() ? "" : ", ") + Ident(c);
+    sql += "CREATE INDEX " + Ident(physical + "_ix" + std::to_string(i + 1)) + " ON " +
+           qualified + " (" + columns + ");\n";
+  }
+  const std::string tenant = "tenant_id = current_setting('ledger.tenant', true)";
+  const std::string any_tenant = "(current_setting('ledger.tenant', true) = '*' OR " + tenant + ")";
+  std::string reader = tenant;
+  if (table.customer_scoped) {
+    reader += " AND (coalesce(current_setting('ledger.customer', true), '') = '' OR "
+              "customer_id = current_setting('ledger.customer', true))";
+  }
+  sql += "ALTER TABLE " + qualified + " ENABLE ROW LEVEL SECURITY;\n";
+  sql += "ALTER TABLE " + qualified + " FORCE ROW LEVEL SECURITY;\n";
+  sql += "CREATE POLICY reader_tenant ON " + qualified + " FOR SELECT TO ledger_reader USING (" +
+         reader + ");\n";
+  sql += "CREATE POLICY auditor_read ON " + qualified + " FOR SELECT TO ledger_auditor USING " +
+         any_tenant + ";\n";
+  sql += "CREATE POLICY projector_read ON " + qualified +
+         " FOR SELECT TO ledger_projector USING " + any_tenant + ";\n";
+  sql += "CREATE POLICY projector_write ON " + qualified + " FOR ALL TO ledger_projector USING (" +
+         tenant + ") WITH CHECK (" + tenant + ");\n";
+  sql += "REVOKE ALL ON " + qualified + " FROM PUBLIC;\n";
+  sql += "GRANT SELECT ON " + qualified + " TO ledger_reader, ledger_auditor;\n";
+  return sql;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks before anything is sent.
+
+// The tenant of a key (its first part), which must be a text other than '' and '*'.
+Result<std::string> TenantOf(const TableSpec& table, const Key& key) {
+  if (key.size() != table.primary_key.size()) {
+    return InvalidArgument(table.name + ": key has the wrong number of columns");
+  }
+  const auto* tenant = std::get_if<std::string>(&key.front());
+  if (tenant == nullptr || tenant->empty() || *tenant == "*") {
+    return InvalidArgument(table.name + ": a key's tenant_id must be a text other than '' and '*'");
+  }
+  return *tenant;
+}
+
+Status CheckChange(const RowChange& change) {
+  if (change.table == nullptr) return InvalidArgument("row change without a table");
+  const TableSpec& table = *change.table;
+  LEDGER_RETURN_IF_ERROR(TenantOf(table, change.key));
+  if (!change.row) return Status::Ok();
+  if (&change.row->spec() != &table && change.row->spec().name != table.name) {
+    return InvalidArgument(table.name + ": row of another table");
+  }
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const Value& v = change.row->values()[i];
+    if (!projections::ValueFits(v, table.columns[i].type)) {
+      return InvalidArgument(table.name + "." + table.columns[i].name + ": wrong type");
+    }
+    bool in_key = std::find(table.primary_key.begin(), table.primary_key.end(),
+                            table.columns[i].name) != table.primary_key.end();
+    if (v.index() == 0 && (in_key || !table.columns[i].nullable)) {
+      return InvalidArgument(table.name + "." + table.columns[i].name + " is null");
+    }
+  }
+  if (projections::CanonicalKey(change.row->PrimaryKey()) !=
+      projections::CanonicalKey(change.key)) {
+    return InvalidArgument(table.name + ": row's key differs from the change's key");
+  }
+  return Status::Ok();
+}
+
+Status CheckCheckpoint(const Checkpoint& c) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (c.position.value() > kMax || c.events > kMax) {
+    return InvalidArgument("checkpoint '" + c.name + "': position or count beyond bigint");
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections and transactions.
+
+Status AssumeRole(PgConnection& conn, const std::string& role) {
+  if (role.empty()) return Status::Ok();
+  if (!IsSqlName(role)) return InvalidArgument("role '" + role + "' is not [a-z0-9_]");
+  Result<PgResult> set = conn.Exec("SET ROLE " + Ident(role));
+  if (set.ok()) return Status::Ok();
+  const std::string& state = conn.last_error().sqlstate;
+  if (state == "22023" || state == "42704") {
+    return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
+  }
+  if (state == "42501") {
+    return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
+                              " TO the login role");
+  }
+  return set.status();
+}
+
+// Ends a failed transaction so the connection can go back to the pool (the pool would close
+// it otherwise). The caller's error is already in hand; last_error() is left as it was.
+void Rollback(PgConnection& conn) {
+  // Exec records only failures, so last_error() keeps describing the caller's error.
+  if (!conn.broken() && !conn.idle()) conn.Exec("ROLLBACK").status().IgnoreError();
+}
+
+// Runs `body` between BEGIN and COMMIT, rolling back if it fails.
+template <typename F>
+Status InTransaction(PgConnection& conn, F body) {
+  LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN").status());
+  Status status = body();
+  if (!status.ok()) {
+    Rollback(conn);
+    return status;
+  }
+  return conn.Exec("COMMIT").status();
+}
+
+// A missing table is the caller's mistake (CreateTables first), not a missing migration.
+Status TableStatus(PgConnection& conn, Status status, const std::string& physical) {
+  if (conn.last_error().sqlstate == "42P01") {
+    return FailedPrecondition("no read-model table " + physical + " (CreateTables first)");
+  }
+  return status.WithContext(physical);
+}
+
+// Serializes DDL on one schema across processes: two CreateTables (or a PromoteShadow) that
+// both see a table missing must not both create it.
+Status LockDdl(PgConnection& conn, const std::string& schema) {
+  return conn
+      .Query("SELECT pg_advisory_xact_lock($1::bigint)",
+             std::move(Params().Int64(pg::LeaderLockKey("read-model-ddl:" + schema))))
+      .status();
+}
+
+Status SetTenant(PgConnection& conn, std::string_view tenant) {
+  return conn
+      .Query("SELECT set_config('ledger.tenant', $1::text, true)",
+             std::move(Params().Text(tenant)))
+      .status();
+}
+
+// Which of `names` exist as tables in `schema`.
+Result<std::set<std::string>> ExistingTables(PgConnection& conn, const std::string& schema,
+                                             const std::vector<std::string>& names) {
+  ArrayParam array(pg::TypeOid::kText);
+  for (const std::string& name : names) array.Add(name);
+  LEDGER_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn.Query("SELECT c.relname::text FROM pg_class c JOIN pg_namespace n "
+                 "ON n.oid = c.relnamespace WHERE n.nspname = $1::text "
+                 "AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p')",
+                 std::move(Params().Text(schema).Array(array))));
+  std::set<std::string> existing;
+  for (int i = 0; i < r.rows(); ++i) existing.emplace(r.Get(i, 0));
+  return existing;
+}
+
+// A schema other than public, with its own checkpoint table, owned by the projector.
+Status EnsureSchema(PgConnection& conn, const std::string& schema) {
+  return InTransaction(conn, [&]() -> Status {
+    LEDGER_RETURN_IF_ERROR(LockDdl(conn, schema));
+    LEDGER_ASSIGN_OR_RETURN(
+        PgResult r, conn.Query("SELECT count(*) FROM pg_namespace WHERE nspname = $1::text",
+                               std::move(Params().Text(schema))));
+    if (r.GetInt64(0, 0) == 0) {
+      LEDGER_RETURN_IF_ERROR(conn.Exec("CREATE SCHEMA " + Ident(schema) +
+                                       "; GRANT USAGE ON SCHEMA " + Ident(schema) +
+                                       " TO ledger_reader, ledger_auditor")
+                                 .status()
+                                 .WithContext("creating schema " + schema));
+    }
+    LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
+                            ExistingTables(conn, schema, {kCheckpointTable}));
+    if (existing.empty()) {
+      std::string table = Ident(schema) + "." + kCheckpointTable;
+      LEDGER_RETURN_IF_ERROR(conn.Exec("CREATE TABLE " + table + " " + kCheckpointColumns +
+                                       "; REVOKE ALL ON " + table +
+                                       " FROM PUBLIC; GRANT SELECT ON " + table +
+                                       " TO ledger_reader, ledger_auditor")
+                                 .status()
+                                 .WithContext("creating " + table));
+    }
+    return Status::Ok();
+  });
+}
+
+// Runs `work` on a pooled connection; once more on a fresh one if the first was a pooled
+// connection found dead (the server restarted while it sat idle) and `work` says that
+// repeating is safe (nothing was committed, nothing was handed to the caller).
+template <typename T, typename F>
+Result<T> WithConnection(pg::PgPool& pool, F work) {
+  for (int attempt = 0;; ++attempt) {
+    LEDGER_ASSIGN_OR_RETURN(pg::PooledConnection conn, pool.Acquire());
+    bool may_repeat = true;
+    Result<T> r = work(*conn, may_repeat);
+    if (r.ok() || attempt > 0 || !may_repeat || !conn.reused() || !conn->broken()) return r;
+  }
+}
+
+Checkpoint DecodeCheckpoint(const PgResult& r, int i) {
+  Checkpoint c;
+  c.name = std::string(r.Get(i, 0));
+  c.version = static_cast<std::uint32_t>(r.GetInt64(i, 1));
+  c.position = GlobalPosition(static_cast<std::uint64_t>(r.GetInt64(i, 2)));
+  c.events = static_cast<std::uint64_t>(r.GetInt64(i, 3));
+  c.updated_at = pg::DecodeTimestamp(r.Get(i, 4));
+  return c;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+Result<ReadModelTarget> SplitSchemaParameter(const std::string& url) {
+  ReadModelTarget target{url, ""};
+  bool is_uri = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  std::size_t query = url.find('?');
+  if (!is_uri || query == std::string::npos) return target;
+  std::string kept;
+  std::size_t start = query + 1;
+  while (start <= url.size()) {
+    std::size_t end = std::min(url.find('&', start), url.size());
+    std::string_view param = std::string_view(url).substr(start, end - start);
+    if (param.starts_with("schema=")) {
+      target.schema = std::string(param.substr(7));
+      if (!IsSqlName(target.schema)) {
+        return InvalidArgument("schema '" + target.schema + "' is not [a-z_][a-z0-9_]{0,62}");
+      }
+    } else if (!param.empty()) {
+      kept += (kept.empty() ? "" : "&") + std::string(param);
+    }
+    start = end + 1;
+  }
+  target.url = url.substr(0, query) + (kept.empty() ? "" : "?" + kept);
+  return target;
+}
+
+PgReadModelStore::PgReadModelStore(const PgReadModelOptions& options, std::string schema,
+                                   std::unique_ptr<pg::PgPool> pool,
+                                   std::unique_ptr<pg::PgLeaderElector> leader)
+    : options_(options),
+      schema_(std::move(schema)),
+      pool_(std::move(pool)),
+      leader_(std::move(leader)) {}
+
+PgReadModelStore::~PgReadModelStore() = default;
+
+LeaderElector& PgReadModelStore::leadership() { return *leader_; }
+
+Result<std::unique_ptr<PgReadModelStore>> PgReadModelStore::Open(
+    const std::string& url, const PgReadModelOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(ReadModelTarget target, SplitSchemaParameter(url));
+  std::string schema = target.schema.empty() ? options.schema : target.schema;
+  if (!IsSqlName(schema)) {
+    return InvalidArgument("schema '" + schema + "' is not [a-z_][a-z0-9_]{0,62}");
+  }
+  pg::ConnectSpec spec{target.url, {}};
+  {
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Open(spec));
+    LEDGER_RETURN_IF_ERROR(AssumeRole(*conn, options.role));
+    LEDGER_RETURN_IF_ERROR(pg::CheckMigrated(*conn));
+    if (schema != "public") LEDGER_RETURN_IF_ERROR(EnsureSchema(*conn, schema));
+  }
+  std::string role = options.role;
+  auto pool = std::make_unique<pg::PgPool>(
+      spec, options.pool_size, [role](PgConnection& conn) { return AssumeRole(conn, role); },
+      options.acquire_timeout);
+  auto leader = std::make_unique<pg::PgLeaderElector>(spec, options.lease_check_interval);
+  return std::unique_ptr<PgReadModelStore>(
+      new PgReadModelStore(options, schema, std::move(pool), std::move(leader)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints.
+
+Result<std::optional<Checkpoint>> PgReadModelStore::LoadCheckpoint(std::string_view name) {
+  const std::string sql = "SELECT name, version, position, events, updated_at FROM " +
+                          Ident(schema_) + "." + kCheckpointTable + " WHERE name = $1::text";
+  return WithConnection<std::optional<Checkpoint>>(
+      *pool_, [&](PgConnection& conn, bool&) -> Result<std::optional<Checkpoint>> {
+        LEDGER_ASSIGN_OR_RETURN(PgResult r, conn.Query(sql, std::move(Params().Text(name))));
+        if (r.rows() == 0) return std::optional<Checkpoint>();
+        return std::optional<Checkpoint>(DecodeCheckpoint(r, 0));
+      });
+}
+
+Result<std::vector<Checkpoint>> PgReadModelStore::LoadCheckpoints() {
+  const std::string sql = "SELECT name, version, position, events, updated_at FROM " +
+                          Ident(schema_) + "." + kCheckpointTable + " ORDER BY name COLLATE \"C\"";
+  return WithConnection<std::vector<Checkpoint>>(
+      *pool_, [&](PgConnection& conn, bool&) -> Result<std::vector<Checkpoint>> {
+        LEDGER_ASSIGN_OR_RETURN(PgResult r, conn.Query(sql));
+        std::vector<Checkpoint> all;
+        for (int i = 0; i < r.rows(); ++i) all.push_back(DecodeCheckpoint(r, i));
+        return all;
+      });
+}
+
+Status PgReadModelStore::SaveCheckpoint(const CheckpointMove& move) {
+  CommitRequest request;
+  request.checkpoints.push_back(move);
+  return Commit(request);
+}
+
+Status PgReadModelStore::DeleteCheckpoint(std::string_view name, GlobalPosition expected) {
+  if (expected.value() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return Conflict("checkpoint '" + std::string(name) + "' moved on");
+  }
+  const std::string table = Ident(schema_) + "." + kCheckpointTable;
+  // The second count reads the snapshot before the delete: whether the row existed at all.
+  const std::string sql = "WITH gone AS (DELETE FROM " + table +
+                          " WHERE name = $1::text AND position = $2::bigint RETURNING 1) "
+                          "SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM " +
+                          table + " WHERE name = $1::text)";
+  Result<bool> deleted = WithConnection<bool>(
+      *pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+        LEDGER_ASSIGN_OR_RETURN(
+            PgResult r, conn.Query(sql, std::move(Params().Text(name).Int64(
+                                            static_cast<std::int64_t>(expected.value())))));
+        return r.GetInt64(0, 0) == 1 || r.GetInt64(0, 1) == 0;
+      });
+  LEDGER_RETURN_IF_ERROR(deleted);
+  if (!*deleted) return Conflict("checkpoint '" + std::string(name) + "' moved on");
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables.
+
+Status PgReadModelStore::CreateTables(std::span<const TableSpec> tables, TableSet set) {
+  std::vector<std::string> names;
+  for (const TableSpec& table : tables) {
+    std::string invalid = projections::ValidateTableSpec(table);
+    if (!invalid.empty()) return InvalidArgument(invalid);
+    names.push_back(projections::PhysicalTableName(table, set));
+  }
+  if (tables.empty()) return Status::Ok();
+  return WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+           LEDGER_RETURN_IF_ERROR(InTransaction(conn, [&]() -> Status {
+             LEDGER_RETURN_IF_ERROR(LockDdl(conn, schema_));
+             LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
+                                     ExistingTables(conn, schema_, names));
+             std::string ddl;
+             for (std::size_t i = 0; i < tables.size(); ++i) {
+               if (!existing.contains(names[i])) ddl += CreateTableSql(tables[i], schema_, names[i]);
+             }
+             if (ddl.empty()) return Status::Ok();
+             return conn.Exec(ddl).status().WithContext("creating read-model tables");
+           }));
+           return true;
+         })
+      .status();
+}
+
+Status PgReadModelStore::DropTables(std::span<const TableSpec> tables, TableSet set) {
+  if (tables.empty()) return Status::Ok();
+  std::string ddl;
+  for (const TableSpec& table : tables) {
+    ddl += "DROP TABLE IF EXISTS " + Ident(schema_) + "." +
+           Ident(projections::PhysicalTableName(table, set)) + ";\n";
+  }
+  return WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+           LEDGER_RETURN_IF_ERROR(InTransaction(conn, [&]() -> Status {
+             LEDGER_RETURN_IF_ERROR(LockDdl(conn, schema_));
+             return conn.Exec(ddl).status();
+           }));
+           return true;
+         })
+      .status();
+}
+
+Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
+                                       std::string_view live_checkpoint,
+                                       std::string_view shadow_checkpoint,
+                                       GlobalPosition expected) {
+  const std::string checkpoints = Ident(schema_) + "." + kCheckpointTable;
+  auto promote = [&](PgConnection& conn) -> Status {
+    LEDGER_RETURN_IF_ERROR(LockDdl(conn, schema_));
+    // The shadow checkpoint's compare-and-set first: a stale rebuilder changes nothing.
+    LEDGER_ASSIGN_OR_RETURN(
+        PgResult moved,
+        conn.Query("DELETE FROM " + checkpoints +
+                       " WHERE name = $1::text AND position = $2::bigint "
+                       "RETURNING name, version, position, events, updated_at",
+                   std::move(Params().Text(shadow_checkpoint)
+                                 .Int64(static_cast<std::int64_t>(expected.value())))));
+    if (moved.rows() != 1) {
+      return Conflict("checkpoint '" + std::string(shadow_checkpoint) + "' moved on");
+    }
+    Checkpoint promoted = DecodeCheckpoint(moved, 0);
+    std::vector<std::string> shadows;
+    for (const TableSpec& table : tables) {
+      shadows.push_back(projections::PhysicalTableName(table, TableSet::kShadow));
+    }
+    LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
+                            ExistingTables(conn, schema_, shadows));
+    for (const std::string& shadow : shadows) {
+      if (!existing.contains(shadow)) return FailedPrecondition("no table " + shadow);
+    }
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      const std::string& live = tables[i].name;
+      const std::string& shadow = shadows[i];
+      LEDGER_RETURN_IF_ERROR(conn.Exec("DROP TABLE IF EXISTS " + Ident(schema_) + "." +
+                                       Ident(live) + "; ALTER TABLE " + Ident(schema_) + "." +
+                                       Ident(shadow) + " RENAME TO " + Ident(live))
+                                 .status());
+      // Indexes (the primary key's with its constraint) carry the table's name.
+      LEDGER_ASSIGN_OR_RETURN(
+          PgResult indexes,
+          conn.Query("SELECT indexname::text FROM pg_indexes WHERE schemaname = $1::text "
+                     "AND tablename = $2::text",
+                     std::move(Params().Text(schema_).Text(live))));
+      std::string renames;
+      for (int r = 0; r < indexes.rows(); ++r) {
+        std::string_view index = indexes.Get(r, 0);
+        if (!index.starts_with(shadow + "_")) continue;
+        renames += "ALTER INDEX " + Ident(schema_) + "." + Ident(index) + " RENAME TO " +
+                   Ident(live + std::string(index.substr(shadow.size()))) + ";\n";
+      }
+      if (!renames.empty()) LEDGER_RETURN_IF_ERROR(conn.Exec(renames).status());
+    }
+    return conn
+        .Query("INSERT INTO " + checkpoints +
+                   " (name, version, position, events, updated_at) VALUES ($1::text, "
+                   "$2::bigint, $3::bigint, $4::bigint, $5::timestamptz) ON CONFLICT (name) DO "
+                   "UPDATE SET version = excluded.version, position = excluded.position, "
+                   "events = excluded.events, updated_at = excluded.updated_at",
+               std::move(Params()
+                             .Text(live_checkpoint)
+                             .Int64(promoted.version)
+                             .Int64(static_cast<std::int64_t>(promoted.position.value()))
+                             .Int64(static_cast<std::int64_t>(promoted.events))
+                             .Time(promoted.updated_at)))
+        .status();
+  };
+  return WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+           LEDGER_RETURN_IF_ERROR(InTransaction(conn, [&] { return promote(conn); }));
+           return true;
+         })
+      .status();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows.
+
+Result<std::vector<std::optional<Row>>> PgReadModelStore::Fetch(const TableSpec& table,
+                                                                TableSet set,
+                                                                std::span<const Key> keys) {
+  std::vector<std::optional<Row>> out(keys.size());
+  if (keys.empty()) return out;
+  // Keys by tenant: each tenant's are read under its own ledger.tenant.
+  std::map<std::string, std::vector<const Key*>> by_tenant;
+  for (const Key& key : keys) {
+    LEDGER_ASSIGN_OR_RETURN(std::string tenant, TenantOf(table, key));
+    by_tenant[tenant].push_back(&key);
+  }
+  const std::string physical = projections::PhysicalTableName(table, set);
+  const std::string sql = FetchSql(table, Ident(schema_) + "." + physical);
+  std::vector<Params> params;
+  for (const auto& [tenant, tenant_keys] : by_tenant) {
+    LEDGER_ASSIGN_OR_RETURN(Params p, KeyArrays(table, tenant_keys));
+    params.push_back(std::move(p));
+  }
+  // Every row found, by canonical key.
+  std::unordered_map<std::string, Row> found;
+  Result<bool> read = WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+    found.clear();
+    pg::Pipeline pipeline(conn);
+    pipeline.Sql("BEGIN READ ONLY");
+    std::vector<std::size_t> selects;
+    std::size_t next = 0;
+    for (const auto& [tenant, tenant_keys] : by_tenant) {
+      pipeline.Sql("SELECT set_config('ledger.tenant', $1::text, true)",
+                   std::move(Params().Text(tenant)));
+      selects.push_back(pipeline.Sql(sql, params[next++]));
+    }
+    pipeline.Sql("COMMIT");
+    std::vector<Result<PgResult>> results = pipeline.Run();
+    for (const Result<PgResult>& r : results) {
+      if (!r.ok()) {
+        Status status = TableStatus(conn, r.status(), physical);
+        Rollback(conn);
+        return status;
+      }
+    }
+    for (std::size_t s : selects) {
+      const PgResult& r = *results[s];
+      for (int i = 0; i < r.rows(); ++i) {
+        LEDGER_ASSIGN_OR_RETURN(Row row, DecodeRow(table, r, i));
+        std::string key = projections::CanonicalKey(row.PrimaryKey());
+        found.insert_or_assign(std::move(key), std::move(row));
+      }
+    }
+    return true;
+  });
+  LEDGER_RETURN_IF_ERROR(read);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto it = found.find(projections::CanonicalKey(keys[i]));
+    if (it != found.end()) out[i] = it->second;
+  }
+  return out;
+}
+
+namespace {
+
+// One Commit's statements: per tenant, per table, the final state of each key (the last
+// change to a key wins, so no statement touches a row twice).
+struct TableChanges {
+  const TableSpec* table = nullptr;
+  std::vector<const Key*> deletes;
+  std::vector<const Row*> upserts;
+};
+using CommitPlan = std::map<std::string, std::map<std::string, TableChanges>>;
+
+Result<CommitPlan> PlanCommit(const CommitRequest& request) {
+  std::unordered_map<std::string, std::size_t> last;  // table '\x1e' canonical key -> change
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    LEDGER_RETURN_IF_ERROR(CheckChange(change));
+    last[change.table->name + '\x1e' + projections::CanonicalKey(change.key)] = i;
+  }
+  for (const CheckpointMove& move : request.checkpoints) {
+    LEDGER_RETURN_IF_ERROR(CheckCheckpoint(move.next));
+  }
+  CommitPlan plan;
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    if (last[change.table->name + '\x1e' + projections::CanonicalKey(change.key)] != i) continue;
+    TableChanges& t = plan[std::get<std::string>(change.key.front())][change.table->name];
+    t.table = change.table;
+    if (change.row) {
+      t.upserts.push_back(&*change.row);
+    } else {
+      t.deletes.push_back(&change.key);
+    }
+  }
+  return plan;
+}
+
+// Appends the checkpoint compare-and-set of `move` to `pipeline`; its index.
+std::size_t SendCheckpointMove(pg::Pipeline& pipeline, const std::string& table,
+                               const CheckpointMove& move) {
+  const Checkpoint& c = move.next;
+  Params params;
+  params.Text(c.name)
+      .Int64(c.version)
+      .Int64(static_cast<std::int64_t>(c.position.value()))
+      .Int64(static_cast<std::int64_t>(c.events))
+      .Time(c.updated_at);
+  if (!move.expected) {
+    return pipeline.Sql("INSERT INTO " + table +
+                            " (name, version, position, events, updated_at) VALUES ($1::text, "
+                            "$2::bigint, $3::bigint, $4::bigint, $5::timestamptz) "
+                            "ON CONFLICT (name) DO NOTHING",
+                        std::move(params));
+  }
+  // An expectation beyond bigint matches no stored position: -1 never matches either.
+  std::uint64_t expected = move.expected->value();
+  params.Int64(expected > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                   ? -1
+                   : static_cast<std::int64_t>(expected));
+  return pipeline.Sql("UPDATE " + table +
+                          " SET version = $2::bigint, position = $3::bigint, events = $4::bigint, "
+                          "updated_at = $5::timestamptz WHERE name = $1::text AND position = "
+                          "$6::bigint",
+                      std::move(params));
+}
+
+}  // namespace
+
+Status PgReadModelStore::Commit(const CommitRequest& request) {
+  LEDGER_ASSIGN_OR_RETURN(CommitPlan plan, PlanCommit(request));
+  if (plan.empty() && request.checkpoints.empty()) return Status::Ok();
+
+  // Statements and their parameters, built once (a retry on a fresh connection reuses them).
+  struct Step {
+    std::string sql;
+    Params params;
+    std::string physical;  // for errors; empty for set_config
+  };
+  std::vector<Step> steps;
+  for (const auto& [tenant, tables] : plan) {
+    steps.push_back({"SELECT set_config('ledger.tenant', $1::text, true)",
+                     std::move(Params().Text(tenant)), ""});
+    for (const auto& [name, changes] : tables) {
+      const std::string physical = projections::PhysicalTableName(*changes.table, request.set);
+      const std::string qualified = Ident(schema_) + "." + physical;
+      if (!changes.deletes.empty()) {
+        LEDGER_ASSIGN_OR_RETURN(Params p, KeyArrays(*changes.table, changes.deletes));
+        steps.push_back({DeleteSql(*changes.table, qualified), std::move(p), physical});
+      }
+      if (!changes.upserts.empty()) {
+        LEDGER_ASSIGN_OR_RETURN(Params p, RowArrays(*changes.table, changes.upserts));
+        steps.push_back({UpsertSql(*changes.table, qualified), std::move(p), physical});
+      }
+    }
+  }
+  const std::string checkpoints = Ident(schema_) + "." + kCheckpointTable;
+
+  return WithConnection<bool>(
+             *pool_,
+             [&](PgConnection& conn, bool& may_repeat) -> Result<bool> {
+               // All statements in one round trip; COMMIT only after the checkpoints'
+               // compare-and-set are seen to have matched.
+               pg::Pipeline pipeline(conn);
+               pipeline.Sql("BEGIN");
+               for (const Step& step : steps) pipeline.Sql(step.sql, step.params);
+               std::vector<std::size_t> moves;
+               for (const CheckpointMove& move : request.checkpoints) {
+                 moves.push_back(SendCheckpointMove(pipeline, checkpoints, move));
+               }
+               std::vector<Result<PgResult>> results = pipeline.Run();
+               for (std::size_t i = 0; i < results.size(); ++i) {
+                 if (results[i].ok()) continue;
+                 Status status = results[i].status();
+                 if (i >= 1 && i - 1 < steps.size() && !steps[i - 1].physical.empty()) {
+                   status = TableStatus(conn, status, steps[i - 1].physical);
+                 }
+                 Rollback(conn);
+                 return status;
+               }
+               for (std::size_t m = 0; m < moves.size(); ++m) {
+                 if (results[moves[m]]->affected() != 1) {
+                   Rollback(conn);
+                   return Conflict("checkpoint '" + request.checkpoints[m].next.name +
+                                   "' moved on");
+                 }
+               }
+               // From here the outcome may be unknown: never repeated.
+               may_repeat = false;
+               LEDGER_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+               return true;
+             })
+      .status();
+}
+
+Status PgReadModelStore::Scan(const TableSpec& table,
+                              const std::function<Status(const Row&)>& visit) {
+  const std::string physical = table.name;
+  const std::string sql = ScanSql(table, Ident(schema_) + "." + physical);
+  const std::size_t chunk_rows = std::max<std::size_t>(options_.scan_chunk_rows, 1);
+  const std::string fetch = "FETCH FORWARD " + std::to_string(chunk_rows) + " FROM ledger_scan";
+  return WithConnection<bool>(
+             *pool_,
+             [&](PgConnection& conn, bool& may_repeat) -> Result<bool> {
+               // One snapshot for the whole scan (a cursor), every tenant ('*': read-only).
+               Status status = [&]() -> Status {
+                 LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN READ ONLY"));
+                 LEDGER_RETURN_IF_ERROR(SetTenant(conn, "*"));
+                 Result<PgResult> declared =
+                     conn.Exec("DECLARE ledger_scan NO SCROLL CURSOR FOR " + sql);
+                 if (!declared.ok()) return TableStatus(conn, declared.status(), physical);
+                 while (true) {
+                   LEDGER_ASSIGN_OR_RETURN(PgResult chunk, conn.Query(fetch));
+                   for (int i = 0; i < chunk.rows(); ++i) {
+                     LEDGER_ASSIGN_OR_RETURN(Row row, DecodeRow(table, chunk, i));
+                     may_repeat = false;  // the caller has seen rows
+                     LEDGER_RETURN_IF_ERROR(visit(row));
+                   }
+                   if (static_cast<std::size_t>(chunk.rows()) < chunk_rows) break;
+                 }
+                 return conn.Exec("COMMIT").status();
+               }();
+               if (!status.ok()) {
+                 Rollback(conn);
+                 return status;
+               }
+               return true;
+             })
+      .status();
+}
+
+}  // namespace ledger
