@@ -40,10 +40,12 @@ void AddOpsRoutes(Router& router, const ServiceContext& context) {
   router.Add("GET", "/readyz",
              [context](const HttpRequest&, const Responder& respond) { Ready(context, respond); });
   router.Add("GET", "/metrics",
-             [metrics = context.metrics](const HttpRequest&, const Responder& respond) {
+             [metrics = context.metrics, options = context.options](
+                 const HttpRequest&, const Responder& respond) {
                HttpResponse response;
                response.content_type = "text/plain; version=0.0.4; charset=utf-8";
                response.body = metrics->RenderPrometheus();
+               for (const auto& render : options->extra_metrics) render(response.body);
                respond(std::move(response));
              });
 }

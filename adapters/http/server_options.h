@@ -56,6 +56,9 @@ struct ServerOptions {
 
   // Routes of later modules, registered after the built-in ones.
   std::vector<RouteRegistrar> extra_routes;
+  // Metrics of later modules (projections, jobs): each appends Prometheus text to GET /metrics
+  // after the server's own series. Called from a network thread; must be cheap and thread-safe.
+  std::vector<std::function<void(std::string& out)>> extra_metrics;
 };
 
 // InvalidArgument naming the first bad field.
