@@ -12,6 +12,7 @@
 
 #include "engine/event_store.h"
 #include "engine/result.h"
+#include "projections/read_model_store.h"
 
 namespace ledger::cli {
 
@@ -32,6 +33,10 @@ class CliEnvironment {
   // Opens the store named by a database URL (adapters/store/open_event_store.h), without
   // migrating it. The caller owns the store.
   virtual Result<std::unique_ptr<EventStore>> OpenStore(const std::string& url) = 0;
+  // Opens the read models that belong to the store named by `url`
+  // (adapters/store/open_read_model_store.h). The caller owns them.
+  virtual Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModels(
+      const std::string& url) = 0;
   // Creates or upgrades the store named by `url`.
   virtual Status MigrateStore(const std::string& url) = 0;
 

@@ -56,6 +56,8 @@ std::unique_ptr<Command> MakeReadCommand();
 std::unique_ptr<Command> MakeEventsCommand();
 std::unique_ptr<Command> MakeImportCommand();
 std::unique_ptr<Command> MakeExportCommand();
+std::unique_ptr<Command> MakeRebuildCommand();
+std::unique_ptr<Command> MakeDigestCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeCommandCommand();
 

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "adapters/store/open_event_store.h"
+#include "adapters/store/open_read_model_store.h"
 
 namespace ledger::cli {
 namespace {
@@ -32,6 +33,11 @@ std::optional<std::string> ProcessEnvironment::GetEnv(const std::string& name) {
 
 Result<std::unique_ptr<EventStore>> ProcessEnvironment::OpenStore(const std::string& url) {
   return OpenEventStore(url);
+}
+
+Result<std::unique_ptr<projections::ReadModelStore>> ProcessEnvironment::OpenReadModels(
+    const std::string& url) {
+  return OpenReadModelStore(url);
 }
 
 Status ProcessEnvironment::MigrateStore(const std::string& url) {

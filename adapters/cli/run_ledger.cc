@@ -102,6 +102,8 @@ std::vector<std::unique_ptr<Command>> MakeCommands() {
   commands.push_back(MakeEventsCommand());
   commands.push_back(MakeImportCommand());
   commands.push_back(MakeExportCommand());
+  commands.push_back(MakeRebuildCommand());
+  commands.push_back(MakeDigestCommand());
   commands.push_back(MakeServeCommand());
   commands.push_back(MakeCommandCommand());
   return commands;

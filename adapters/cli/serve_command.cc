@@ -3,6 +3,7 @@
 // SIGINT, then drains in-flight requests and exits 0.
 #include <charconv>
 
+#include "adapters/cli/background_services.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/options.h"
 #include "adapters/http/command_routes.h"
@@ -27,7 +28,8 @@ class ServeCommand final : public Command {
  public:
   std::string_view Name() const override { return "serve"; }
   std::string_view Summary() const override {
-    return "run the HTTP server: webhooks, commands, health and metrics";
+    return "run the HTTP server (webhooks, commands, health, metrics), the translator and the "
+           "projectors";
   }
   std::string_view Synopsis() const override {
     return "[--listen HOST:PORT] [--stripe-webhook-secrets S1,S2] [--printify-webhook-secret S] "
@@ -91,6 +93,11 @@ class ServeCommand final : public Command {
         dispatcher.get(),
         http::FixedPrincipal(commands::Principal{actor_, std::string(commands::kRoleAdmin)},
                              tenant_)));
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
+                            context.env.OpenReadModels(context.database_url));
+    BackgroundServices services(*store, *rows, *clock);
+    options_.extra_metrics.push_back([&services](std::string& out) { services.RenderMetrics(out); });
+    services.Start();
     std::ostream& err = context.env.Err();
     return http::RunServer(*store, options_, clock, [&err](int port) {
       err << "ledger serve: listening on port " << port << "\n";

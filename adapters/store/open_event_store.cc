@@ -1,13 +1,17 @@
 #include "adapters/store/open_event_store.h"
 
+#include "adapters/store/open_read_model_store.h"
+
 #include <algorithm>
 #include <utility>
 
 #if LEDGER_HAVE_SQLITE_STORE
 #include "adapters/sqlite/sqlite_event_store.h"
+#include "adapters/sqlite/sqlite_read_model_store.h"
 #endif
 #if LEDGER_HAVE_POSTGRES_STORE
 #include "adapters/postgres/pg_event_store.h"
+#include "adapters/postgres/pg_read_model_store.h"
 #endif
 
 namespace ledger {
@@ -103,6 +107,39 @@ Status MigrateStore(const std::string& url, [[maybe_unused]] const StoreOpenOpti
 #else
       return NotBuiltIn("PostgreSQL");
 #endif
+  }
+  return Internal("unhandled database backend");
+}
+
+Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModelStore(
+    const std::string& url, [[maybe_unused]] const StoreOpenOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
+  switch (parsed.backend) {
+    case Backend::kSqlite: {
+#if LEDGER_HAVE_SQLITE_STORE
+      SqliteOptions sqlite_options;
+      sqlite_options.migrate = options.migrate || parsed.target == kSqliteMemory;
+      sqlite_options.clock = options.clock;
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteReadModelStore> store,
+                              SqliteReadModelStore::Open(parsed.target, sqlite_options));
+      return std::unique_ptr<projections::ReadModelStore>(std::move(store));
+#else
+      return NotBuiltIn("SQLite");
+#endif
+    }
+    case Backend::kPostgres: {
+#if LEDGER_HAVE_POSTGRES_STORE
+      if (options.migrate) {
+        LEDGER_ASSIGN_OR_RETURN(ReadModelTarget target, SplitSchemaParameter(url));
+        LEDGER_RETURN_IF_ERROR(MigrateStore(target.url, options));
+      }
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgReadModelStore> store,
+                              PgReadModelStore::Open(url));
+      return std::unique_ptr<projections::ReadModelStore>(std::move(store));
+#else
+      return NotBuiltIn("PostgreSQL");
+#endif
+    }
   }
   return Internal("unhandled database backend");
 }

@@ -1,5 +1,7 @@
 #include "tests/cli/fake_environment.h"
 
+#include "adapters/store/open_read_model_store.h"
+
 #include "adapters/cli/ledger_cli.h"
 #include "adapters/store/open_event_store.h"
 #include "engine/event_store_wrapper.h"
@@ -46,6 +48,11 @@ Result<std::unique_ptr<EventStore>> FakeEnvironment::OpenStore(const std::string
   if (store_ != nullptr)
     return std::unique_ptr<EventStore>(std::make_unique<BorrowedStore>(*store_));
   return OpenEventStore(url);
+}
+
+Result<std::unique_ptr<projections::ReadModelStore>> FakeEnvironment::OpenReadModels(
+    const std::string& url) {
+  return OpenReadModelStore(url);
 }
 
 Status FakeEnvironment::MigrateStore(const std::string& url) {

@@ -46,6 +46,8 @@ class FakeEnvironment final : public cli::CliEnvironment {
   bool ErrIsTerminal() override { return err_is_terminal; }
   std::optional<std::string> GetEnv(const std::string& name) override;
   Result<std::unique_ptr<EventStore>> OpenStore(const std::string& url) override;
+  Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModels(
+      const std::string& url) override;
   Status MigrateStore(const std::string& url) override;
   void CatchStopSignals() override { catching_signals = true; }
   bool StopRequested() override { return stop_when(); }

@@ -1,0 +1,75 @@
+#include "adapters/cli/background_services.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "adapters/http/projection_metrics.h"
+#include "commands/intake/translator.h"
+
+namespace ledger::cli {
+
+namespace {
+
+constexpr std::chrono::seconds kTranslatorRetry{5};
+
+void SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  cv.wait_for(lock, stop, duration, [] { return false; });
+}
+
+}  // namespace
+
+BackgroundServices::BackgroundServices(EventStore& events, projections::ReadModelStore& rows,
+                                       Clock& clock)
+    : events_(events), rows_(rows), clock_(clock) {
+  std::vector<projections::Projector*> all(catalog_.pointers().begin(), catalog_.pointers().end());
+  projections_ = std::make_unique<projections::ProjectionService>(
+      events_, rows_, std::move(all), projections::RunnerOptions{}, clock_,
+      [](const Status& status) { spdlog::warn("projections: {}", status.ToString()); });
+}
+
+BackgroundServices::~BackgroundServices() { Stop(); }
+
+void BackgroundServices::Start() {
+  projections_->Start();
+  if (!translator_.joinable()) {
+    translator_ = std::jthread([this](std::stop_token stop) { RunTranslator(stop); });
+  }
+}
+
+void BackgroundServices::Stop() {
+  if (translator_.joinable()) {
+    translator_.request_stop();
+    translator_.join();
+  }
+  projections_->Stop();
+}
+
+void BackgroundServices::RenderMetrics(std::string& out) const {
+  std::vector<projections::ProjectorProgress> progress = projections_->Progress();
+  http::RenderProjectionMetrics(progress, clock_.Now(), out);
+}
+
+void BackgroundServices::RunTranslator(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    Result<std::unique_ptr<Lease>> lease = rows_.leadership().TryLead("translator");
+    if (!lease.ok()) {
+      spdlog::warn("translator: {}", lease.status().ToString());
+    } else if (*lease != nullptr) {
+      commands::intake::TranslatorOptions options;
+      options.clock = &clock_;
+      commands::intake::Translator translator(events_, rows_, options);
+      Status followed = translator.Follow(stop);
+      // Conflict: another process moved the checkpoint (it leads now); anything else is an
+      // error worth a line. Either way, give up the lease and try again later.
+      if (!followed.ok()) spdlog::warn("translator stopped: {}", followed.ToString());
+    }
+    SleepFor(stop, kTranslatorRetry);
+  }
+}
+
+}  // namespace ledger::cli
