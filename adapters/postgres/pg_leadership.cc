@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_leadership.h"
 
+#include <poll.h>
+
 #include <string>
 
 namespace ledger::pg {
@@ -28,9 +30,7 @@ class AdvisoryLease final : public Lease {
 
   bool Held() override {
     if (lost_) return false;
-    // A terminated session says so before closing (FATAL 57P01, then EOF); reading what
-    // arrived on the idle connection marks it broken without a round trip.
-    if (conn_->broken() || !conn_->TakeNotifications().ok() || conn_->broken()) {
+    if (conn_->broken() || EndedByServer()) {
       lost_ = true;
       return false;
     }
@@ -44,6 +44,18 @@ class AdvisoryLease final : public Lease {
   }
 
  private:
+  // An idle session receives nothing unless the server is ending it: a terminated backend
+  // sends FATAL 57P01 and closes. Reads what arrived, without blocking; libpq sees the
+  // error in one read and the end of the stream in the next, hence the loop.
+  bool EndedByServer() {
+    for (int reads = 0; reads < 4; ++reads) {
+      pollfd ready{conn_->socket(), POLLIN, 0};
+      if (poll(&ready, 1, 0) <= 0) return false;  // nothing arrived (or poll failed: ask later)
+      if (!conn_->TakeNotifications().ok() || conn_->broken()) return true;
+    }
+    return false;
+  }
+
   std::unique_ptr<PgConnection> conn_;
   const std::int64_t key_;
   const std::chrono::milliseconds check_interval_;
