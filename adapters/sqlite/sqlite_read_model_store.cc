@@ -13,8 +13,8 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
-#include <map>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "adapters/sqlite/connection.h"
@@ -521,15 +521,18 @@ Result<std::vector<std::optional<Row>>> SqliteReadModelStore::Fetch(const TableS
 
 Status SqliteReadModelStore::Commit(const CommitRequest& request) {
   // Every InvalidArgument before the write lock: bad input never waits for, or fails on, it.
-  std::map<std::string, const TableSpec*> checked;
+  // Each declaration once (a batch has many rows of few tables), and before its rows: checking
+  // a row relies on a valid declaration.
+  std::set<const TableSpec*> valid_specs;
   for (const RowChange& change : request.changes) {
-    LEDGER_RETURN_IF_ERROR(CheckChange(change));
-    if (checked.emplace(change.table->name, change.table).second) {
+    if (change.table != nullptr && valid_specs.insert(change.table).second) {
       LEDGER_RETURN_IF_ERROR(CheckSpec(*change.table));
     }
+    LEDGER_RETURN_IF_ERROR(CheckChange(change));
   }
-  for (const CheckpointMove& move : request.checkpoints)
+  for (const CheckpointMove& move : request.checkpoints) {
     LEDGER_RETURN_IF_ERROR(CheckMoveFits(move));
+  }
 
   std::lock_guard lock(write_mu_);
   LEDGER_ASSIGN_OR_RETURN(WriteTransaction txn, WriteTransaction::Begin(*writer_));
