@@ -59,8 +59,8 @@ TEST_CASE("the same log gives the same rows whatever the batch size, and after a
   std::vector<Projector*> projectors = f.projectors();
   REQUIRE(ProjectToHead(f.commands.store, f.rows, projectors, RunnerOptions{.batch_size = 1}).ok());
   MemoryReadModelStore other;
-  REQUIRE(ProjectToHead(f.commands.store, other, projectors, RunnerOptions{.batch_size = 1000})
-              .ok());
+  REQUIRE(
+      ProjectToHead(f.commands.store, other, projectors, RunnerOptions{.batch_size = 1000}).ok());
   Result<ReadModelDigest> a = ComputeDigest(f.rows, projectors);
   Result<ReadModelDigest> b = ComputeDigest(other, projectors);
   REQUIRE(a.ok());
@@ -106,18 +106,21 @@ TEST_CASE("odd payloads are recorded as NULLs, never an error") {
   ProjectedCommands f;
   EventStore& store = f.commands.store;
   // No content_id, no item: the stream names the item.
-  REQUIRE(store.Append(MakeAppend("content-odd", ExpectedVersion::Any(),
-                                  {MakeEvent("screening.decided", R"({"decision":"pass"})")}))
+  REQUIRE(store
+              .Append(MakeAppend("content-odd", ExpectedVersion::Any(),
+                                 {MakeEvent("screening.decided", R"({"decision":"pass"})")}))
               .ok());
   // A decision with no request before it.
-  REQUIRE(store.Append(MakeAppend("content-ghost", ExpectedVersion::Any(),
-                                  {MakeEvent("review.approved", R"({"origin":"screening"})")}))
+  REQUIRE(store
+              .Append(MakeAppend("content-ghost", ExpectedVersion::Any(),
+                                 {MakeEvent("review.approved", R"({"origin":"screening"})")}))
               .ok());
   // A request from an origin no command writes, and a verdict whose checks are not a list.
-  REQUIRE(store.Append(MakeAppend("content-odd", ExpectedVersion::Any(),
-                                  {MakeEvent("review.requested", R"({"origin":"elsewhere"})"),
-                                   MakeEvent("quality.verdict_recorded",
-                                             R"({"verdict":"pass","checks":"all"})")}))
+  REQUIRE(store
+              .Append(MakeAppend(
+                  "content-odd", ExpectedVersion::Any(),
+                  {MakeEvent("review.requested", R"({"origin":"elsewhere"})"),
+                   MakeEvent("quality.verdict_recorded", R"({"verdict":"pass","checks":"all"})")}))
               .ok());
   f.Project();
 

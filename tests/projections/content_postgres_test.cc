@@ -27,8 +27,8 @@ struct PgStory {
     REQUIRE_MESSAGE(acme.ok(), acme.status().ToString());
     f.Project();
     std::vector<Projector*> projectors = f.projectors();
-    Status s = ProjectToHead(f.commands.store, *pg.store, projectors,
-                             RunnerOptions{.batch_size = 4});
+    Status s =
+        ProjectToHead(f.commands.store, *pg.store, projectors, RunnerOptions{.batch_size = 4});
     REQUIRE_MESSAGE(s.ok(), s.ToString());
   }
 
@@ -52,10 +52,9 @@ TEST_CASE("ledger_reader sees its tenant's content and canary rows only") {
   CHECK(RowsAs(*conn, "ledger_reader", "default", "",
                "SELECT route, change_number, v1_before, v2_before, v1_after, v2_after, "
                "trigger_source, cause FROM traffic_split_history ORDER BY stream_version") ==
-        std::vector<std::string>{"search|1|100|0|90|10|probe|probe_passed",
-                                 "search|2|90|10|80|20|probe|probe_passed",
-                                 "search|3|80|20|70|30|probe|probe_passed",
-                                 "search|4|70|30|60|40|probe|probe_passed"});
+        std::vector<std::string>{
+            "search|1|100|0|90|10|probe|probe_passed", "search|2|90|10|80|20|probe|probe_passed",
+            "search|3|80|20|70|30|probe|probe_passed", "search|4|70|30|60|40|probe|probe_passed"});
   CHECK(RowsAs(*conn, "ledger_reader", "default", "",
                "SELECT content_id, status FROM products ORDER BY content_id") ==
         std::vector<std::string>{"a|published", "b|screened", "c|in_review"});
@@ -68,13 +67,12 @@ TEST_CASE("ledger_reader sees its tenant's content and canary rows only") {
                "SELECT r->>'rule', r->>'term' FROM review_queue, "
                "jsonb_array_elements(rules) AS r") ==
         std::vector<std::string>{"phonetic_match|Nike"});
-  CHECK(RowsAs(*conn, "ledger_reader", "", "", "SELECT count(*) FROM review_queue").front() ==
-        "0");
+  CHECK(RowsAs(*conn, "ledger_reader", "", "", "SELECT count(*) FROM review_queue").front() == "0");
 }
 
 // The ```sql blocks of the docs that query these tables, split into statements.
 std::vector<std::string> DocumentedQueries() {
-  const char* tables[] = {"products", "review_queue", "screening_decisions",
+  const char* tables[] = {"products",         "review_queue", "screening_decisions",
                           "quality_verdicts", "canary_state", "traffic_split_history"};
   std::vector<std::string> statements;
   for (const char* doc : {"/docs/read-models-content.md", "/docs/read-models.md"}) {
@@ -90,7 +88,8 @@ std::vector<std::string> DocumentedQueries() {
       REQUIRE(end != std::string::npos);
       std::string block = s.substr(at, end - at);
       bool ours = false;
-      for (const char* t : tables) ours = ours || block.find(std::string("FROM ") + t) != std::string::npos;
+      for (const char* t : tables)
+        ours = ours || block.find(std::string("FROM ") + t) != std::string::npos;
       if (!ours) continue;
       for (std::size_t start = 0, semi; (semi = block.find(';', start)) != std::string::npos;
            start = semi + 1) {
