@@ -31,7 +31,8 @@ std::optional<std::int64_t> Payload::Int(std::string_view key) const {
   if (v->is_int64()) return v->get_int64();
   // Unsigned values within range are integers all the same (Boost.JSON keeps large
   // non-negative numbers as uint64).
-  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+  if (v->is_uint64() &&
+      v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     return static_cast<std::int64_t>(v->get_uint64());
   }
   return std::nullopt;

@@ -137,8 +137,8 @@ class ProductsProjector final : public Projector {
 
   bool Handles(std::string_view type) const override {
     return type == kScreeningDecided || type == kReviewRequested ||
-           type == kQualityVerdictRecorded || type == kReviewApproved ||
-           type == kReviewRejected || type == kContentPublished;
+           type == kQualityVerdictRecorded || type == kReviewApproved || type == kReviewRejected ||
+           type == kContentPublished;
   }
 
   Status Apply(const RecordedEvent& event, ProjectionWriter& writer) override {

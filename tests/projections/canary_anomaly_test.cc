@@ -15,9 +15,10 @@ using ledger::testing::MakeAppend;
 using ledger::testing::MakeEvent;
 
 void Append(ProjectedCommands& f, const std::string& type, const std::string& payload) {
-  REQUIRE(f.commands.store
-              .Append(MakeAppend("canary-ghost", ExpectedVersion::Any(), {MakeEvent(type, payload)}))
-              .ok());
+  REQUIRE(
+      f.commands.store
+          .Append(MakeAppend("canary-ghost", ExpectedVersion::Any(), {MakeEvent(type, payload)}))
+          .ok());
 }
 
 TEST_CASE("weight changes that break the invariants are recorded with what is wrong") {
@@ -53,7 +54,7 @@ TEST_CASE("weight changes that break the invariants are recorded with what is wr
 
   std::optional<Row> state = f.Find(CanaryStateTable(), Key{"default", "ghost"});
   REQUIRE(state.has_value());
-  CHECK(state->Int("anomalies") == 4);  // out of order + three bad changes
+  CHECK(state->Int("anomalies") == 4);   // out of order + three bad changes
   CHECK(state->Int("v1_weight") == 60);  // the last change that named its split
   CHECK(state->Int("v2_weight") == 40);
   CHECK(state->Int("weight_changes") == 3);

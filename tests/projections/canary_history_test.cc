@@ -58,20 +58,29 @@ class CanaryRun {
 
 TEST_CASE("a probe sequence produces the expected traffic_split_history") {
   CanaryRun run;
+  // Stream versions in brackets; command n runs at minute n.
+  // [1] created at 100/0
   run.Command("configure-canary", R"({"route":"checkout","failure_threshold":2,"step":10})",
-              kAdmin);                                                          // v1, 60 s
-  for (int i = 1; i <= 9; ++i) run.Probe("p-" + std::to_string(i), true);       // v2..v19
-  run.Probe("p-10", true);  // at the cap of 90 without ready: recorded, no change   v20
-  run.Command("set-v2-ready", R"({"route":"checkout","ready":true})", kOperator);  // v21
-  run.Probe("p-11", true);  // 90 -> 99: the automated cap once ready                v22, v23
-  run.Command("set-v2-ready", R"({"route":"checkout","ready":false})", kOperator);  // v24, v25
-  run.Command("set-v2-ready", R"({"route":"checkout","ready":true,"promote":true})",
-              kOperator);                                                       // v26, v27
-  run.Probe("p-12", false);                                                     // v28
-  run.Probe("p-13", false);  // the second failure in a row rolls back          v29, v30
-  run.Probe("p-14", true);                                                      // v31, v32
+              kAdmin);
+  // [2..19] nine passes, each a probe_recorded and a weight_changed: v2 0 -> 90
+  for (int i = 1; i <= 9; ++i) run.Probe("p-" + std::to_string(i), true);
+  // [20] at the cap of 90 without ready: the probe is recorded, the split stays
+  run.Probe("p-10", true);
+  // [21] the operator marks v2 ready
+  run.Command("set-v2-ready", R"({"route":"checkout","ready":true})", kOperator);
+  // [22, 23] 90 -> 99: the automated cap once ready
+  run.Probe("p-11", true);
+  // [24, 25] readiness revoked: back to 90
+  run.Command("set-v2-ready", R"({"route":"checkout","ready":false})", kOperator);
+  // [26, 27] ready again and promoted: 90 -> 100, the only way there
+  run.Command("set-v2-ready", R"({"route":"checkout","ready":true,"promote":true})", kOperator);
+  // [28] [29, 30] the second failure in a row rolls v2 back to 0
+  run.Probe("p-12", false);
+  run.Probe("p-13", false);
+  // [31, 32] a pass raises it again; [33] the operator rolls it back by hand
+  run.Probe("p-14", true);
   run.Command("rollback-canary", R"({"route":"checkout","reason":"error budget spent"})",
-              kOperator);                                                       // v33
+              kOperator);
 
   std::vector<Change> expected;
   for (int i = 1; i <= 9; ++i) {
@@ -86,8 +95,7 @@ TEST_CASE("a probe sequence produces the expected traffic_split_history") {
   expected.push_back(
       Change{13, 30, 100, 0, "rollback", "consecutive_failures", "p-13", "system:prober", 1020});
   expected.push_back(Change{14, 32, 0, 10, "probe", "probe_passed", "p-14", "system:prober", 1080});
-  expected.push_back(
-      Change{15, 33, 10, 0, "rollback", "manual_rollback", "", "user:olivia", 1140});
+  expected.push_back(Change{15, 33, 10, 0, "rollback", "manual_rollback", "", "user:olivia", 1140});
 
   std::vector<Row> history = run.f.Rows(TrafficSplitHistoryTable());
   REQUIRE(history.size() == expected.size());

@@ -84,9 +84,9 @@ TEST_CASE("every quality verdict is a row with each check and the failed ones na
   f.commands.Ok("screen-content", Body("q", "Cute cat mug"));
   f.commands.Ok("evaluate-quality", Quality("q", 99));
   f.commands.clock.AdvanceMicros(5'000'000);
-  f.commands.Ok("evaluate-quality",
-                Quality("q", 2500,
-                        R"(,"provider_error":{"provider":"stripe","message":"rate limited"})"));
+  f.commands.Ok(
+      "evaluate-quality",
+      Quality("q", 2500, R"(,"provider_error":{"provider":"stripe","message":"rate limited"})"));
   f.commands.clock.AdvanceMicros(5'000'000);
   f.commands.Ok("decide-review", R"({"content_id":"q","decision":"approve","reason":"ok"})",
                 kReviewer);

@@ -53,33 +53,14 @@ TEST_CASE("the tables are valid, tenant-first and owned by one projector each") 
                                         "traffic_split_history"});
 }
 
-// A log touching every table: screened, escalated, reviewed, published, one item still
-// waiting for review, and a canary route.
-void RunEverything(commands::testing::CommandFixture& c) {
-  c.Ok("screen-content", R"({"content_id":"a","name":"Cute cat mug","description":"x"})");
-  c.Ok("screen-content", R"({"content_id":"b","name":"Nikey running shorts","description":""})");
-  c.Ok("evaluate-quality",
-       R"({"content_id":"a","description":")" + std::string(80, 'd') +
-           R"(","images":[{"width":2400,"height":3200}],"price_minor":2500,"currency":"USD",)"
-           R"("category":"mug"})");
-  c.Ok("publish-content", R"({"content_id":"a"})");
-  c.Ok("configure-canary", R"({"route":"search"})", kAdmin);
-  for (int i = 0; i < 4; ++i) {
-    c.clock.AdvanceMicros(1'000'000);
-    c.Ok("record-probe", R"({"route":"search","result":"pass"})", kSystem);
-  }
-  c.Ok("decide-review", R"({"content_id":"b","decision":"approve","reason":"fine"})", kReviewer);
-  c.Ok("screen-content", R"({"content_id":"c","name":"Addidas joggers","description":""})");
-}
-
 TEST_CASE("the same log gives the same rows whatever the batch size, and after a rebuild") {
   ProjectedCommands f;
-  RunEverything(f.commands);
+  RunStory(f.commands);
   std::vector<Projector*> projectors = f.projectors();
   REQUIRE(ProjectToHead(f.commands.store, f.rows, projectors, RunnerOptions{.batch_size = 1}).ok());
   MemoryReadModelStore other;
-  REQUIRE(ProjectToHead(f.commands.store, other, projectors, RunnerOptions{.batch_size = 1000})
-              .ok());
+  REQUIRE(
+      ProjectToHead(f.commands.store, other, projectors, RunnerOptions{.batch_size = 1000}).ok());
   Result<ReadModelDigest> a = ComputeDigest(f.rows, projectors);
   Result<ReadModelDigest> b = ComputeDigest(other, projectors);
   REQUIRE(a.ok());
@@ -125,18 +106,21 @@ TEST_CASE("odd payloads are recorded as NULLs, never an error") {
   ProjectedCommands f;
   EventStore& store = f.commands.store;
   // No content_id, no item: the stream names the item.
-  REQUIRE(store.Append(MakeAppend("content-odd", ExpectedVersion::Any(),
-                                  {MakeEvent("screening.decided", R"({"decision":"pass"})")}))
+  REQUIRE(store
+              .Append(MakeAppend("content-odd", ExpectedVersion::Any(),
+                                 {MakeEvent("screening.decided", R"({"decision":"pass"})")}))
               .ok());
   // A decision with no request before it.
-  REQUIRE(store.Append(MakeAppend("content-ghost", ExpectedVersion::Any(),
-                                  {MakeEvent("review.approved", R"({"origin":"screening"})")}))
+  REQUIRE(store
+              .Append(MakeAppend("content-ghost", ExpectedVersion::Any(),
+                                 {MakeEvent("review.approved", R"({"origin":"screening"})")}))
               .ok());
   // A request from an origin no command writes, and a verdict whose checks are not a list.
-  REQUIRE(store.Append(MakeAppend("content-odd", ExpectedVersion::Any(),
-                                  {MakeEvent("review.requested", R"({"origin":"elsewhere"})"),
-                                   MakeEvent("quality.verdict_recorded",
-                                             R"({"verdict":"pass","checks":"all"})")}))
+  REQUIRE(store
+              .Append(MakeAppend(
+                  "content-odd", ExpectedVersion::Any(),
+                  {MakeEvent("review.requested", R"({"origin":"elsewhere"})"),
+                   MakeEvent("quality.verdict_recorded", R"({"verdict":"pass","checks":"all"})")}))
               .ok());
   f.Project();
 

@@ -104,8 +104,8 @@ TEST_CASE("a clean item is screened, passes quality and is published") {
   CHECK(p->Time("updated_at") == At(180));
   CHECK(p->Time("created_at") == At(60));
   CHECK(p->Int("stream_version") == 3);
-  for (const char* column : {"quality_review", "reviewer", "review_decision", "review_reason",
-                             "reviewed_at"}) {
+  for (const char* column :
+       {"quality_review", "reviewer", "review_decision", "review_reason", "reviewed_at"}) {
     CHECK_MESSAGE(p->IsNull(column), column);
   }
   CHECK(run.Queue().empty());
@@ -138,8 +138,8 @@ TEST_CASE("blocked items never enter the queue; a failed verdict can be followed
 
 TEST_CASE("escalations wait in the review queue until a reviewer decides them") {
   ContentRun run;
-  run.Command("screen-content", Screen("shorts", "Nikey running shorts"));   // 60 s
-  run.Command("screen-content", Screen("joggers", "Addidas joggers"));       // 120 s
+  run.Command("screen-content", Screen("shorts", "Nikey running shorts"));  // 60 s
+  run.Command("screen-content", Screen("joggers", "Addidas joggers"));      // 120 s
   std::vector<Row> queue = run.Queue();
   REQUIRE(queue.size() == 2);  // in key order: joggers, shorts
   const Row& q = queue[1];
@@ -149,13 +149,13 @@ TEST_CASE("escalations wait in the review queue until a reviewer decides them") 
   CHECK(q.Text("origin") == "screening");
   CHECK(q.Text("reason") == run.Payload("shorts", 2).at("reason").as_string());
   CHECK(q.Text("deciding_rule") == "phonetic_match");
-  CHECK(CanonicalValue(q.Get("rules")) ==
-        CanonicalValue(JsonText{run.Json("shorts", 1, "rules")}));
+  CHECK(CanonicalValue(q.Get("rules")) == CanonicalValue(JsonText{run.Json("shorts", 1, "rules")}));
   CHECK(CanonicalValue(q.Get("item")) == CanonicalValue(JsonText{run.Json("shorts", 1, "item")}));
   CHECK(q.IsNull("checks"));
   CHECK(q.IsNull("provider_error"));
   CHECK(q.Int("request_version") == 2);
-  CHECK(q.Text("request_event_id") == run.f.commands.Stream("content-shorts")[1].event_id.ToString());
+  CHECK(q.Text("request_event_id") ==
+        run.f.commands.Stream("content-shorts")[1].event_id.ToString());
   CHECK(q.Text("requested_by") == "user:olivia");
   CHECK(q.Time("requested_at") == At(60));
   CHECK(queue[0].Text("content_id") == "joggers");

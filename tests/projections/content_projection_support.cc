@@ -40,6 +40,23 @@ std::optional<Row> ProjectedCommands::Find(const TableSpec& table, const Key& ke
   return found->front();
 }
 
+void RunStory(commands::testing::CommandFixture& c) {
+  c.Ok("screen-content", R"({"content_id":"a","name":"Cute cat mug","description":"x"})");
+  c.Ok("screen-content", R"({"content_id":"b","name":"Nikey running shorts","description":""})");
+  c.Ok("evaluate-quality",
+       R"({"content_id":"a","description":")" + std::string(80, 'd') +
+           R"(","images":[{"width":2400,"height":3200}],"price_minor":2500,"currency":"USD",)"
+           R"("category":"mug"})");
+  c.Ok("publish-content", R"({"content_id":"a"})");
+  c.Ok("configure-canary", R"({"route":"search"})", kAdmin);
+  for (int i = 0; i < 4; ++i) {
+    c.clock.AdvanceMicros(1'000'000);
+    c.Ok("record-probe", R"({"route":"search","result":"pass"})", kSystem);
+  }
+  c.Ok("decide-review", R"({"content_id":"b","decision":"approve","reason":"fine"})", kReviewer);
+  c.Ok("screen-content", R"({"content_id":"c","name":"Addidas joggers","description":""})");
+}
+
 Timestamp At(std::int64_t seconds) { return Timestamp(kStartMicros + seconds * 1'000'000); }
 
 }  // namespace ledger::projections::testing

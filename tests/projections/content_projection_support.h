@@ -43,6 +43,10 @@ class ProjectedCommands {
   std::vector<std::unique_ptr<Projector>> owned_;
 };
 
+// A log touching every content and canary table: items screened, escalated, reviewed and
+// published, one still waiting for review, and a canary route raised by probes.
+void RunStory(commands::testing::CommandFixture& c);
+
 // A time `seconds` after the fixture's start.
 Timestamp At(std::int64_t seconds);
 

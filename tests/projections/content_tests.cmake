@@ -9,3 +9,17 @@ ledger_test(NAME content_projection_tests SOURCES
   content_products_test.cc
   content_projection_support.cc
 LIBS ledger::projections_content ledger::projections_canary ledger::commands Boost::json)
+
+# The same read models on PostgreSQL: parity with memory, RLS as ledger_reader, and the
+# documented example queries (read from docs/). Needs LEDGER_TEST_DATABASE_URL.
+ledger_test(NAME content_projection_pg_tests SOURCES
+  ${PROJECT_SOURCE_DIR}/tests/commands/command_fixture.cc
+  ${PROJECT_SOURCE_DIR}/tests/postgres/pg_read_model_support.cc
+  ${PROJECT_SOURCE_DIR}/tests/postgres/pg_test_support.cc
+  content_postgres_test.cc
+  content_projection_support.cc
+LIBS ledger::projections_content ledger::projections_canary ledger::commands ledger::postgres
+     Boost::json
+LABELS postgres)
+target_compile_definitions(content_projection_pg_tests PRIVATE
+  LEDGER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

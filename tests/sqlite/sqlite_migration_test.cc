@@ -90,6 +90,32 @@ TEST_CASE("sqlite open: a store that needs migrating is refused with what to do"
   }
 }
 
+TEST_CASE("sqlite migrate: a store made before the read models is upgraded in place") {
+  TempDir dir;
+  const std::string path = dir.File("ledger.db");
+  REQUIRE(SqliteEventStore::Migrate(path).ok());
+  REQUIRE(SqliteMigrations().size() >= 2);
+  REQUIRE(std::string(SqliteMigrations()[1].name) == "read_models");
+  {
+    std::unique_ptr<SqliteEventStore> store = testing::MustOpen(path);
+    REQUIRE(store
+                ->Append(testing::MakeAppend(testing::UniqueStream("order"),
+                                             ExpectedVersion::NoStream(), 1))
+                .ok());
+  }
+  // The file as the release with only 0001_events left it, with an event in it.
+  REQUIRE(RawSql(path,
+                 "DELETE FROM schema_migrations WHERE number >= 2; "
+                 "DROP TABLE projection_checkpoints;")
+              .ok());
+  CHECK(SqliteEventStore::Open(path).status().code() == StatusCode::kFailedPrecondition);
+
+  REQUIRE(SqliteEventStore::Migrate(path).ok());
+  CHECK(RawQueryText(path, "SELECT count(*) FROM projection_checkpoints").value() == "0");
+  CHECK(RawQueryText(path, "SELECT count(*) FROM events").value() == "1");
+  CHECK(SqliteEventStore::Open(path).ok());
+}
+
 TEST_CASE("sqlite open: an applied migration that was edited is refused") {
   TempDir dir;
   const std::string path = dir.File("ledger.db");
