@@ -54,7 +54,7 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
     if (entry->lease && !entry->lease->Held()) entry->lease.reset();
     if (!entry->lease) {
       LEDGER_ASSIGN_OR_RETURN(entry->lease,
-                              rows_.leadership().TryLead("projector:" +
+                              rows_.leadership().TryLead("projector." +
                                                          std::string(entry->projector->name())));
       if (!entry->lease) continue;
       bool forced = std::find(force_rebuild.begin(), force_rebuild.end(),

@@ -222,7 +222,7 @@ TEST_CASE("ProjectToHead refuses to run a projector another process leads") {
   MemoryEventStore events;
   MemoryReadModelStore rows;
   CountingProjector projector;
-  auto lease = rows.leadership().TryLead("projector:stream_counts");
+  auto lease = rows.leadership().TryLead("projector.stream_counts");
   REQUIRE(lease.ok());
   REQUIRE(*lease != nullptr);
   Status refused = Run(events, rows, projector);
