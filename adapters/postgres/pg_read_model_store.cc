@@ -588,9 +588,11 @@ Status PgReadModelStore::SaveCheckpoint(const CheckpointMove& move) {
 }
 
 Status PgReadModelStore::DeleteCheckpoint(std::string_view name, GlobalPosition expected) {
-  if (expected.value() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return Conflict("checkpoint '" + std::string(name) + "' moved on");
-  }
+  // An expectation beyond bigint matches no stored position: -1 never matches either.
+  const std::int64_t at =
+      expected.value() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+          ? -1
+          : static_cast<std::int64_t>(expected.value());
   const std::string table = Ident(schema_) + "." + kCheckpointTable;
   // The second count reads the snapshot before the delete: whether the row existed at all.
   const std::string sql = "WITH gone AS (DELETE FROM " + table +
@@ -600,8 +602,7 @@ Status PgReadModelStore::DeleteCheckpoint(std::string_view name, GlobalPosition 
   Result<bool> deleted = WithConnection<bool>(
       *pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
         LEDGER_ASSIGN_OR_RETURN(
-            PgResult r, conn.Query(sql, std::move(Params().Text(name).Int64(
-                                            static_cast<std::int64_t>(expected.value())))));
+            PgResult r, conn.Query(sql, std::move(Params().Text(name).Int64(at))));
         return r.GetInt64(0, 0) == 1 || r.GetInt64(0, 1) == 0;
       });
   LEDGER_RETURN_IF_ERROR(deleted);
