@@ -60,6 +60,7 @@ std::unique_ptr<Command> MakeRebuildCommand();
 std::unique_ptr<Command> MakeDigestCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeCommandCommand();
+std::unique_ptr<Command> MakeTokenCommand();
 
 }  // namespace ledger::cli
 

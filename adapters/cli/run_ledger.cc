@@ -106,6 +106,7 @@ std::vector<std::unique_ptr<Command>> MakeCommands() {
   commands.push_back(MakeDigestCommand());
   commands.push_back(MakeServeCommand());
   commands.push_back(MakeCommandCommand());
+  commands.push_back(MakeTokenCommand());
   return commands;
 }
 

@@ -2,6 +2,8 @@
 
 #include <exception>
 #include <string>
+#include <utility>
+#include <variant>
 
 #include "adapters/http/router.h"
 #include "adapters/http/service_context.h"
@@ -26,12 +28,13 @@ HttpResponse CommandErrorResponse(const Status& status, int retry_after_seconds)
 void RunCommand(const commands::CommandDispatcher& dispatcher,
                 const PrincipalResolver& resolve_principal, int retry_after_seconds,
                 const HttpRequest& request, const Responder& respond) {
-  Result<commands::CommandContext> context = resolve_principal(request);
-  if (!context.ok()) return respond(CommandErrorResponse(context.status(), retry_after_seconds));
+  ResolvedPrincipal resolved = resolve_principal(request);
+  if (auto* refusal = std::get_if<HttpResponse>(&resolved)) return respond(std::move(*refusal));
+  const auto& context = std::get<commands::CommandContext>(resolved);
   const std::string& name = request.params.at("name");
   Result<commands::CommandOutcome> outcome = [&]() -> Result<commands::CommandOutcome> {
     try {
-      return dispatcher.Execute(name, request.body, *context);
+      return dispatcher.Execute(name, request.body, context);
     } catch (const std::exception& e) {
       return Internal(std::string("command threw: ") + e.what());
     }
@@ -47,7 +50,7 @@ PrincipalResolver FixedPrincipal(commands::Principal principal, TenantId tenant)
           tenant = std::move(tenant)](const HttpRequest& request) {
     commands::CommandContext context{principal, tenant, ""};
     if (auto id = request.FindHeader("X-Request-Id")) context.correlation_id = std::string(*id);
-    return Result<commands::CommandContext>(std::move(context));
+    return ResolvedPrincipal(std::move(context));
   };
 }
 

@@ -152,6 +152,30 @@ Result<Row> DecodeRow(const TableSpec& table, const PgResult& result, int i) {
   return row;
 }
 
+// A key's identity for matching rows to keys within one call: each part's type and bytes
+// (JSON in canonical form, as CanonicalKey compares it). Cheaper than CanonicalKey, which
+// quotes every text as JSON; for keys of one table, equal exactly when CanonicalKey is.
+std::string KeyIdentity(const Key& key) {
+  std::string out;
+  for (const Value& part : key) {
+    out += static_cast<char>('0' + part.index());
+    std::string bytes;
+    if (const auto* s = std::get_if<std::string>(&part)) {
+      bytes = *s;
+    } else if (const auto* i = std::get_if<std::int64_t>(&part)) {
+      bytes = pg::EncodeInt64(*i);
+    } else if (const auto* b = std::get_if<bool>(&part)) {
+      bytes = *b ? "1" : "0";
+    } else if (const auto* t = std::get_if<Timestamp>(&part)) {
+      bytes = pg::EncodeInt64(t->value());
+    } else if (part.index() != 0) {
+      bytes = projections::CanonicalValue(part);
+    }
+    out += std::to_string(bytes.size()) + ':' + bytes;
+  }
+  return out;
+}
+
 // Arrays of the primary-key columns of `keys`, in primary-key order.
 Result<Params> KeyArrays(const TableSpec& table, std::span<const Key* const> keys) {
   Params params;
@@ -323,8 +347,8 @@ Status CheckChange(const RowChange& change) {
       return InvalidArgument(table.name + "." + table.columns[i].name + " is null");
     }
   }
-  if (projections::CanonicalKey(change.row->PrimaryKey()) !=
-      projections::CanonicalKey(change.key)) {
+  Key row_key = change.row->PrimaryKey();
+  if (row_key != change.key && KeyIdentity(row_key) != KeyIdentity(change.key)) {
     return InvalidArgument(table.name + ": row's key differs from the change's key");
   }
   return Status::Ok();
@@ -564,9 +588,11 @@ Status PgReadModelStore::SaveCheckpoint(const CheckpointMove& move) {
 }
 
 Status PgReadModelStore::DeleteCheckpoint(std::string_view name, GlobalPosition expected) {
-  if (expected.value() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return Conflict("checkpoint '" + std::string(name) + "' moved on");
-  }
+  // An expectation beyond bigint matches no stored position: -1 never matches either.
+  const std::int64_t at =
+      expected.value() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+          ? -1
+          : static_cast<std::int64_t>(expected.value());
   const std::string table = Ident(schema_) + "." + kCheckpointTable;
   // The second count reads the snapshot before the delete: whether the row existed at all.
   const std::string sql = "WITH gone AS (DELETE FROM " + table +
@@ -576,8 +602,7 @@ Status PgReadModelStore::DeleteCheckpoint(std::string_view name, GlobalPosition 
   Result<bool> deleted = WithConnection<bool>(
       *pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
         LEDGER_ASSIGN_OR_RETURN(
-            PgResult r, conn.Query(sql, std::move(Params().Text(name).Int64(
-                                            static_cast<std::int64_t>(expected.value())))));
+            PgResult r, conn.Query(sql, std::move(Params().Text(name).Int64(at))));
         return r.GetInt64(0, 0) == 1 || r.GetInt64(0, 1) == 0;
       });
   LEDGER_RETURN_IF_ERROR(deleted);
@@ -722,7 +747,7 @@ Result<std::vector<std::optional<Row>>> PgReadModelStore::Fetch(const TableSpec&
     LEDGER_ASSIGN_OR_RETURN(Params p, KeyArrays(table, tenant_keys));
     params.push_back(std::move(p));
   }
-  // Every row found, by canonical key.
+  // Every row found, by KeyIdentity.
   std::unordered_map<std::string, Row> found;
   Result<bool> read = WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
     found.clear();
@@ -748,7 +773,7 @@ Result<std::vector<std::optional<Row>>> PgReadModelStore::Fetch(const TableSpec&
       const PgResult& r = *results[s];
       for (int i = 0; i < r.rows(); ++i) {
         LEDGER_ASSIGN_OR_RETURN(Row row, DecodeRow(table, r, i));
-        std::string key = projections::CanonicalKey(row.PrimaryKey());
+        std::string key = KeyIdentity(row.PrimaryKey());
         found.insert_or_assign(std::move(key), std::move(row));
       }
     }
@@ -756,7 +781,7 @@ Result<std::vector<std::optional<Row>>> PgReadModelStore::Fetch(const TableSpec&
   });
   LEDGER_RETURN_IF_ERROR(read);
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    auto it = found.find(projections::CanonicalKey(keys[i]));
+    auto it = found.find(KeyIdentity(keys[i]));
     if (it != found.end()) out[i] = it->second;
   }
   return out;
@@ -774,11 +799,16 @@ struct TableChanges {
 using CommitPlan = std::map<std::string, std::map<std::string, TableChanges>>;
 
 Result<CommitPlan> PlanCommit(const CommitRequest& request) {
-  std::unordered_map<std::string, std::size_t> last;  // table '\x1e' canonical key -> change
+  // table '\x1e' key identity -> the last change to it
+  std::unordered_map<std::string, std::size_t> last;
+  last.reserve(request.changes.size());
+  std::vector<std::string> identities;
+  identities.reserve(request.changes.size());
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
     const RowChange& change = request.changes[i];
     LEDGER_RETURN_IF_ERROR(CheckChange(change));
-    last[change.table->name + '\x1e' + projections::CanonicalKey(change.key)] = i;
+    identities.push_back(change.table->name + '\x1e' + KeyIdentity(change.key));
+    last[identities.back()] = i;
   }
   for (const CheckpointMove& move : request.checkpoints) {
     LEDGER_RETURN_IF_ERROR(CheckCheckpoint(move.next));
@@ -786,7 +816,7 @@ Result<CommitPlan> PlanCommit(const CommitRequest& request) {
   CommitPlan plan;
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
     const RowChange& change = request.changes[i];
-    if (last[change.table->name + '\x1e' + projections::CanonicalKey(change.key)] != i) continue;
+    if (last[identities[i]] != i) continue;
     TableChanges& t = plan[std::get<std::string>(change.key.front())][change.table->name];
     t.table = change.table;
     if (change.row) {

@@ -16,12 +16,14 @@ std::unique_ptr<Lease> MustTryLead(LeaderElector& elector, const std::string& na
   return std::move(lease).value();
 }
 
-// Ends the session of the lease on `name` (found by its application_name) and waits until it
+// Ends the session of the lease on `name` in the admin connection's database (found by its
+// application_name; other tests' databases have leaders of the same name) and waits until it
 // has ended.
 void TerminateLeader(pg::PgConnection& admin, const std::string& name) {
   pg::PgResult r = MustExec(admin,
                             "SELECT count(*) FROM (SELECT pg_terminate_backend(pid, 5000) FROM "
-                            "pg_stat_activity WHERE application_name = 'ledger-leader:" +
+                            "pg_stat_activity WHERE datname = current_database() AND "
+                            "application_name = 'ledger-leader:" +
                                 name + "') t");
   REQUIRE(r.GetInt64(0, 0) == 1);
 }
@@ -90,8 +92,8 @@ TEST_CASE("pg leadership: Held() checks a quiet session with a round trip only n
   std::unique_ptr<pg::PgConnection> admin = db.ConnectAdmin();
   auto queries = [&] {
     return MustExec(*admin,
-                    "SELECT state || ':' || query FROM pg_stat_activity WHERE application_name "
-                    "= 'ledger-leader:projector.orders'")
+                    "SELECT state || ':' || query FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND application_name = 'ledger-leader:projector.orders'")
         .GetOptional(0, 0)
         .value_or("");
   };
