@@ -1,4 +1,4 @@
-// The order read models (DESIGN.md sections 6 and 7; docs/read-models-orders.md): projectors
+// The order read models (DESIGN.md sections 6 and 7; docs/read-models.md): projectors
 // over the order-<checkout session id> and payment-<payment_intent id> streams that the
 // translator (commands/intake/translator.h) writes, and over the admitted provider events.
 // Tables: order_tables.h.

@@ -1,4 +1,4 @@
-// The tables of the order read models; docs/read-models-orders.md documents every column.
+// The tables of the order read models; docs/read-models.md documents every column.
 // Every primary key starts with tenant_id; orders, order_lines and payments carry
 // customer_id (customer_scoped), so row-level security shows a customer only their own.
 #ifndef LEDGER_PROJECTIONS_ORDERS_ORDER_TABLES_H_

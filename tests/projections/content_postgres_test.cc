@@ -75,7 +75,7 @@ std::vector<std::string> DocumentedQueries() {
   const char* tables[] = {"products",         "review_queue", "screening_decisions",
                           "quality_verdicts", "canary_state", "traffic_split_history"};
   std::vector<std::string> statements;
-  for (const char* doc : {"/docs/read-models-content.md", "/docs/read-models.md"}) {
+  for (const char* doc : {"/docs/read-models.md"}) {
     std::ifstream in(std::string(LEDGER_SOURCE_DIR) + doc);
     if (!in) continue;
     std::stringstream text;

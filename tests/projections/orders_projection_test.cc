@@ -227,7 +227,7 @@ TEST_CASE("the story delivered in reverse projects the same orders and payments"
   std::map<std::string, Row> pb = b.Rows(PaymentsTable());
   // What a payment is converges; *_at times, charge_id and last_refund_id record the first
   // report the translator acted on, which can differ with arrival order (documented in
-  // docs/read-models-orders.md).
+  // docs/read-models.md).
   const char* kConvergent[] = {"customer_id", "customer_source", "order_id", "status",
                                "amount_minor", "amount_received_minor", "currency",
                                "refunded_minor", "refund_status", "dispute_id",

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""The ledger binary end to end: webhooks in, read models out.
+
+Starts `ledger serve` on a fresh SQLite store, posts the 25 assembled Stripe fixtures signed
+with the current time (as Stripe would), drives a canary probe sequence with `ledger command`,
+and waits until the server's translator and projectors have turned them into the `orders`,
+`payments` and `traffic_split_history` rows spelled out below. Then it checks the digest:
+the log exported from the live store and imported into a fresh SQLite store (and, with
+`postgres`, a fresh PostgreSQL database) and projected from scratch gives the live digest.
+
+Usage: serve_projections.py LEDGER_BINARY FIXTURES_DIR sqlite|postgres
+postgres needs LEDGER_TEST_DATABASE_URL (an owner URL).
+"""
+import hashlib
+import hmac
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+LEDGER, FIXTURES, KIND = sys.argv[1], sys.argv[2], sys.argv[3]
+SECRET = "whsec_test_ledger_0123456789abcdef"
+
+CARD_ORDER = "cs_test_b1Qk8Zr2dLmN4pX6tV9yW3cE5fH7jK0sA2gU4iO6qR8eT1wY3zBx5nM7vC9"
+ASYNC_PAID_ORDER = "cs_test_a4Nm2Pq8Rs6Tu0Vw2Xy4Za6Bc8De0Fg2Hi4Jk6Lm8No0Pq2Rs4Tu6Vw8Xy0Za2"
+ASYNC_FAILED_ORDER = "cs_test_a9Zy8Xw7Vu6Ts5Rq4Po3Nm2Lk1Ji0Hg9Fe8Dc7Ba6Zy5Xw4Vu3Ts2Rq1Po0Nm9"
+EXPIRED_ORDER = "cs_test_a2Ex4Pi6Re8Dx0Yz2Ab4Cd6Ef8Gh0Ij2Kl4Mn6Op8Qr0St2Uv4Wx6Yz8Ab0Cd2"
+CUSTOMER = "cus_TqLmNp2QxYz4Ab"
+US = 1_000_000  # timestamps are microseconds in SQLite
+
+# (order id) -> the columns checked, as SQLite stores them.
+EXPECTED_ORDERS = {
+    CARD_ORDER: {"status": "paid", "payment_status": "paid", "customer_id": CUSTOMER,
+                 "amount_total_minor": 5399, "amount_subtotal_minor": 4800,
+                 "amount_shipping_minor": 599, "currency": "USD",
+                 "payment_intent_id": "pi_3RkT9wLmNp2QxYz40aB1cD2e",
+                 "created_at": 1787133600 * US, "paid_at": 1787133644 * US,
+                 "anomaly_count": 0},
+    ASYNC_PAID_ORDER: {"status": "paid", "customer_id": CUSTOMER, "amount_total_minor": 5399,
+                       "payment_intent_id": "pi_3RkV0bLmNp2QxYz41cE2fG3h",
+                       "paid_at": 1787482800 * US},
+    ASYNC_FAILED_ORDER: {"status": "payment_failed", "payment_status": "failed",
+                         "customer_id": CUSTOMER, "paid_at": None,
+                         "payment_failed_at": 1787483400 * US},
+    EXPIRED_ORDER: {"status": "expired", "payment_status": "unpaid",
+                    "customer_id": "guest_" + EXPIRED_ORDER, "payment_intent_id": None,
+                    "expired_at": 1787230812 * US},
+}
+EXPECTED_PAYMENTS = {
+    "pi_3RkT9wLmNp2QxYz40aB1cD2e": {
+        "order_id": CARD_ORDER, "status": "succeeded", "amount_minor": 5399,
+        "amount_received_minor": 5399, "currency": "USD", "refunded_minor": 2400,
+        "refund_status": "partial", "dispute_id": "dp_1RkU2aLmNp2QxYz4Dq9Wv3Bn",
+        "dispute_status": "won", "dispute_amount_minor": 2999, "early_fraud_warning": 1,
+        "customer_id": CUSTOMER},
+    "pi_3RkV0bLmNp2QxYz41cE2fG3h": {"order_id": ASYNC_PAID_ORDER, "status": "succeeded",
+                                   "refunded_minor": 0, "refund_status": "none"},
+    "pi_3RkW4cLmNp2QxYz42dF3gH4i": {"order_id": ASYNC_FAILED_ORDER, "status": "failed",
+                                   "failure_code": "async_payment_failed"},
+    "pi_3RkX5dLmNp2QxYz43eG4hI5j": {"order_id": None, "status": "failed",
+                                   "failure_code": "card_declined",
+                                   "decline_code": "insufficient_funds"},
+    "pi_3RkY6eLmNp2QxYz44fH5iJ6k": {"status": "canceled", "cancellation_reason": "automatic"},
+}
+# A canary run: configure (threshold 2), three passes, two failures (rollback), one pass.
+PROBES = ["pass", "pass", "pass", "fail", "fail", "pass"]
+EXPECTED_HISTORY = [  # (v1_before, v2_before, v1_after, v2_after, trigger_source)
+    (100, 0, 90, 10, "probe"), (90, 10, 80, 20, "probe"), (80, 20, 70, 30, "probe"),
+    (70, 30, 100, 0, "rollback"), (100, 0, 90, 10, "probe"),
+]
+
+
+def fail(message):
+    sys.exit("serve_projections: " + message)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ledger(*args, url, check=True):
+    done = subprocess.run([LEDGER, *args, "--database-url", url], capture_output=True, text=True)
+    if check and done.returncode != 0:
+        fail(f"ledger {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+def post_stripe(port, body):
+    t = str(int(time.time()))
+    signature = hmac.new(SECRET.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/v1/webhooks/stripe", data=body, method="POST",
+        headers={"Content-Type": "application/json", "Stripe-Signature": f"t={t},v1={signature}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def rows(db, table, key):
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return {r[key]: dict(r) for r in connection.execute(f"SELECT * FROM {table}")}
+    except sqlite3.OperationalError:
+        return {}  # the projector has not created its tables yet
+    finally:
+        connection.close()
+
+
+def mismatches(actual, expected):
+    problems = []
+    for key, columns in expected.items():
+        row = actual.get(key)
+        if row is None:
+            problems.append(f"no row {key}")
+            continue
+        for column, value in columns.items():
+            if row.get(column) != value:
+                problems.append(f"{key}.{column} = {row.get(column)!r}, expected {value!r}")
+    if len(actual) != len(expected):
+        problems.append(f"{len(actual)} rows, expected {len(expected)}")
+    return problems
+
+
+def history_mismatches(db):
+    connection = sqlite3.connect(db)
+    try:
+        got = connection.execute(
+            "SELECT v1_before, v2_before, v1_after, v2_after, trigger_source "
+            "FROM traffic_split_history WHERE route = 'checkout' ORDER BY change_number").fetchall()
+    except sqlite3.OperationalError:
+        got = []
+    finally:
+        connection.close()
+    return [] if got == EXPECTED_HISTORY else [f"traffic_split_history {got}"]
+
+
+def eventually(check, what, seconds=60):
+    deadline = time.time() + seconds
+    problems = check()
+    while problems and time.time() < deadline:
+        time.sleep(0.2)
+        problems = check()
+    if problems:
+        fail(f"{what} never matched: " + "; ".join(problems[:10]))
+
+
+def new_postgres_database(created):
+    owner = os.environ.get("LEDGER_TEST_DATABASE_URL")
+    if not owner:
+        fail("LEDGER_TEST_DATABASE_URL is not set (scripts/test sets it)")
+    name = f"ledger_e2e_{os.getpid()}_{len(created)}"
+    subprocess.run(["psql", "-q", owner, "-c", f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True)
+    created.append(name)
+    return owner.rsplit("/", 1)[0] + "/" + name
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="ledger-e2e-")
+    db = os.path.join(work, "live.db")
+    live = "sqlite:" + db
+    ledger("migrate", url=live)
+    port = free_port()
+    log = open(os.path.join(work, "serve.log"), "w")
+    server = subprocess.Popen(
+        [LEDGER, "serve", "--database-url", live, "--listen", f"127.0.0.1:{port}",
+         "--stripe-webhook-secrets", SECRET], stdout=log, stderr=subprocess.STDOUT)
+    created = []
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        folder = os.path.join(FIXTURES, "stripe", "assembled")
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name), "rb") as f:
+                status = post_stripe(port, f.read())
+            if status != 200:
+                fail(f"POST {name} answered {status}")
+
+        ledger("command", "configure-canary", "--json",
+               '{"route":"checkout","failure_threshold":2,"step":10}', url=live)
+        for result in PROBES:
+            ledger("command", "record-probe", "--json",
+                   json.dumps({"route": "checkout", "result": result}), url=live)
+
+        eventually(lambda: mismatches(rows(db, "orders", "order_id"), EXPECTED_ORDERS), "orders")
+        eventually(lambda: mismatches(rows(db, "payments", "payment_intent_id"), EXPECTED_PAYMENTS),
+                   "payments")
+        eventually(lambda: history_mismatches(db), "traffic_split_history")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            metrics = response.read().decode()
+        if 'ledger_projection_leader{projector="orders"} 1' not in metrics:
+            fail("/metrics lacks the projection gauges:\n" + metrics[-2000:])
+    finally:
+        server.terminate()
+        code = server.wait(timeout=30)
+        log.close()
+    if code != 0:
+        fail(f"serve exited {code}: " + open(os.path.join(work, "serve.log")).read()[-3000:])
+
+    # The live read models, and the same log projected from scratch elsewhere, agree.
+    live_digest = ledger("digest", "--catch-up", url=live).strip()
+    exported = os.path.join(work, "log.jsonl")
+    ledger("export", "--output", exported, url=live)
+    targets = ["sqlite:" + os.path.join(work, "copy.db")]
+    try:
+        if KIND == "postgres":
+            targets.append(new_postgres_database(created))
+        for target in targets:
+            ledger("migrate", url=target)
+            ledger("import", exported, url=target)
+            rebuilt = ledger("digest", "--catch-up", url=target).strip()
+            if rebuilt != live_digest:
+                fail(f"digest of the log rebuilt in {target.split(':')[0]}: {rebuilt}, "
+                     f"live: {live_digest}\n" + ledger("digest", "--tables", url=target) +
+                     ledger("digest", "--tables", url=live))
+    finally:
+        owner = os.environ.get("LEDGER_TEST_DATABASE_URL")
+        for name in created:
+            subprocess.run(["psql", "-q", owner, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                           capture_output=True)
+    print(f"serve_projections: ok ({KIND}), digest {live_digest}")
+
+
+main()
