@@ -9,6 +9,9 @@ constexpr EventTypeInfo kTypes[] = {
     {kReviewRejected, 1, "content"},         {kContentPublished, 1, "content"},
     {kCanaryConfigured, 1, "canary"},        {kCanaryProbeRecorded, 1, "canary"},
     {kCanaryWeightChanged, 1, "canary"},     {kCanaryV2ReadySet, 1, "canary"},
+};
+
+constexpr EventTypeInfo kTranslatorTypes[] = {
     {kOrderPlaced, 1, "order"},              {kOrderPaid, 1, "order"},
     {kOrderPaymentFailed, 1, "order"},       {kOrderExpired, 1, "order"},
     {kOrderCancelled, 1, "order"},           {kOrderSubmittedToPrintify, 1, "order"},
@@ -26,5 +29,7 @@ constexpr EventTypeInfo kTypes[] = {
 }  // namespace
 
 std::span<const EventTypeInfo> CommandEventTypes() { return kTypes; }
+
+std::span<const EventTypeInfo> TranslatorEventTypes() { return kTranslatorTypes; }
 
 }  // namespace ledger::commands

@@ -1,4 +1,5 @@
-// Every event type the commands module appends, with its current schema version and stream.
+// Every event type the commands module appends (commands and the translator), with its
+// current schema version and stream.
 // docs/events.md lists the same (tests/commands/event_catalog_test.cc checks that it does);
 // the payload fields are documented there.
 #ifndef LEDGER_COMMANDS_EVENT_TYPES_H_
@@ -55,7 +56,13 @@ struct EventTypeInfo {
   std::string_view stream_category;  // "content", "canary", "order", "payment", "printify_order"
 };
 
+// What the domain commands (dispatcher.h) append: content and canary events.
 std::span<const EventTypeInfo> CommandEventTypes();
+
+// What the translator (intake/translator.h) and the Printify link append: order, payment and
+// printify_order events. Checked against docs/events.md by
+// tests/commands/translator_catalog_test.cc.
+std::span<const EventTypeInfo> TranslatorEventTypes();
 
 }  // namespace ledger::commands
 

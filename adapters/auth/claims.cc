@@ -30,8 +30,8 @@ Result<std::optional<std::int64_t>> ReadTime(const json::object& payload, std::s
     return std::optional<std::int64_t>(static_cast<std::int64_t>(*u));
   }
   // 9.2e18 rather than INT64_MAX itself: the nearest double to INT64_MAX is out of range.
-  if (const double* d = value->if_double(); d != nullptr && std::isfinite(*d) &&
-                                            std::fabs(*d) < 9.2e18) {
+  if (const double* d = value->if_double();
+      d != nullptr && std::isfinite(*d) && std::fabs(*d) < 9.2e18) {
     return std::optional<std::int64_t>(static_cast<std::int64_t>(std::floor(*d)));
   }
   return Rejection(reason::kInvalidClaims,
@@ -41,7 +41,8 @@ Result<std::optional<std::int64_t>> ReadTime(const json::object& payload, std::s
 Result<std::optional<std::string>> ReadString(const json::object& payload, std::string_view name) {
   const json::value* value = payload.if_contains(name);
   if (value == nullptr) return std::optional<std::string>();
-  if (const json::string* s = value->if_string()) return std::optional<std::string>(std::string(s->subview()));
+  if (const json::string* s = value->if_string())
+    return std::optional<std::string>(std::string(s->subview()));
   return Rejection(reason::kInvalidClaims, std::string(name) + " must be a string");
 }
 
@@ -67,18 +68,18 @@ Status ValidateClaims(const Claims& claims) {
     return Rejection(reason::kInvalidClaims, "tenant: " + valid.message());
   }
   if (std::find(kTokenRoles.begin(), kTokenRoles.end(), claims.role) == kTokenRoles.end()) {
-    return Rejection(reason::kUnknownRole,
-                     "role '" + claims.role +
-                         "' is not one of admin, operator, auditor, customer, reviewer");
+    return Rejection(
+        reason::kUnknownRole,
+        "role '" + claims.role + "' is not one of admin, operator, auditor, customer, reviewer");
   }
   bool is_customer = claims.role == kRoleCustomer;
   if (is_customer && !claims.customer_id.has_value()) {
     return Rejection(reason::kMissingCustomerId, "a customer token must carry customer_id");
   }
   if (!is_customer && claims.customer_id.has_value()) {
-    return Rejection(reason::kUnexpectedCustomerId,
-                     "only customer tokens carry customer_id, this one is for role '" +
-                         claims.role + "'");
+    return Rejection(
+        reason::kUnexpectedCustomerId,
+        "only customer tokens carry customer_id, this one is for role '" + claims.role + "'");
   }
   if (is_customer && (claims.customer_id->empty() || claims.customer_id->size() > kMaxClaimBytes ||
                       !IsPrintableWord(*claims.customer_id))) {

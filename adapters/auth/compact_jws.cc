@@ -1,9 +1,9 @@
 #include "adapters/auth/compact_jws.h"
 
 #include <array>
-#include <cstdint>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <vector>
 
 #include "adapters/auth/token_rejection.h"
@@ -59,8 +59,8 @@ Result<JwsHeaderView> InspectCompactJws(std::string_view token) {
   }
   if (segments.size() != 3) {
     // Five segments would be an encrypted JWT (JWE), which is not accepted either.
-    return Rejection(reason::kMalformed, "expected 3 dot-separated segments, got " +
-                                             std::to_string(segments.size()));
+    return Rejection(reason::kMalformed,
+                     "expected 3 dot-separated segments, got " + std::to_string(segments.size()));
   }
   if (segments[0].empty() || segments[1].empty()) {
     return Rejection(reason::kMalformed, "empty header or payload segment");

@@ -16,7 +16,7 @@
 namespace ledger::auth {
 
 // Longer tokens are refused unread; ours are a few hundred bytes.
-inline constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+inline constexpr std::size_t kMaxTokenBytes = std::size_t{8} * 1024;
 
 struct JwsHeaderView {
   std::string alg;             // as written: "HS256", "EdDSA", "none", ...

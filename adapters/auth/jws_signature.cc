@@ -26,7 +26,8 @@ using RhonabwyString = std::unique_ptr<char, RhonabwyDeleter>;
 // never closed, since verifiers may run until exit.
 Status InitLibrary() {
   static const int result = r_global_init();
-  if (result != RHN_OK) return Internal("librhonabwy failed to initialise: " + std::to_string(result));
+  if (result != RHN_OK)
+    return Internal("librhonabwy failed to initialise: " + std::to_string(result));
   return Status::Ok();
 }
 

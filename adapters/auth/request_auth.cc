@@ -29,7 +29,8 @@ std::string_view BearerToken(const http::HttpRequest& request) {
   if (!header) return {};
   std::string_view value = Trim(*header);
   constexpr std::string_view kScheme = "Bearer";
-  if (value.size() <= kScheme.size() || !EqualsIgnoringCase(value.substr(0, kScheme.size()), kScheme) ||
+  if (value.size() <= kScheme.size() ||
+      !EqualsIgnoringCase(value.substr(0, kScheme.size()), kScheme) ||
       (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
     return {};
   }
@@ -52,7 +53,8 @@ http::HttpResponse UnauthenticatedResponse(const Status& rejection) {
 http::HttpResponse ForbiddenResponse(std::string_view role,
                                      std::initializer_list<std::string_view> allowed_roles) {
   std::string allowed;
-  for (std::string_view r : allowed_roles) allowed += (allowed.empty() ? "" : ", ") + std::string(r);
+  for (std::string_view r : allowed_roles)
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r);
   return http::ErrorResponse(
       403, "permission_denied",
       "role '" + std::string(role) + "' may not use this route; allowed roles: " + allowed);
@@ -62,8 +64,8 @@ Authentication AuthenticateRequest(const TokenVerifier& verifier, const http::Ht
                                    std::initializer_list<std::string_view> allowed_roles) {
   std::string_view token = BearerToken(request);
   if (token.empty()) {
-    return UnauthenticatedResponse(
-        Rejection(reason::kMissingToken, "send the access token as 'Authorization: Bearer <token>'"));
+    return UnauthenticatedResponse(Rejection(
+        reason::kMissingToken, "send the access token as 'Authorization: Bearer <token>'"));
   }
   Result<Claims> claims = verifier.Verify(token);
   if (!claims.ok()) {

@@ -10,10 +10,10 @@ Status Rejection(std::string_view reason, std::string_view detail) {
 
 std::string_view RejectionReason(const Status& status) {
   static constexpr std::string_view kReasons[] = {
-      reason::kMissingToken,       reason::kMalformed,        reason::kAlgNone,
-      reason::kUnknownAlgorithm,   reason::kAlgorithmNotAllowed, reason::kBadSignature,
-      reason::kExpired,            reason::kNotYetValid,      reason::kMissingExp,
-      reason::kUnknownRole,        reason::kMissingCustomerId, reason::kUnexpectedCustomerId,
+      reason::kMissingToken,     reason::kMalformed,           reason::kAlgNone,
+      reason::kUnknownAlgorithm, reason::kAlgorithmNotAllowed, reason::kBadSignature,
+      reason::kExpired,          reason::kNotYetValid,         reason::kMissingExp,
+      reason::kUnknownRole,      reason::kMissingCustomerId,   reason::kUnexpectedCustomerId,
       reason::kInvalidClaims,
   };
   if (status.code() != StatusCode::kInvalidArgument) return {};

@@ -19,9 +19,8 @@ constexpr std::array<std::string_view, 14> kRegisteredJwsAlgorithms = {
 
 bool IsNone(std::string_view alg) {
   // "none" is case-sensitive in JWS, but no variant of it may ever reach the library.
-  return alg.size() == 4 && std::equal(alg.begin(), alg.end(), "none", [](char a, char b) {
-           return (a | 0x20) == b;
-         });
+  return alg.size() == 4 &&
+         std::equal(alg.begin(), alg.end(), "none", [](char a, char b) { return (a | 0x20) == b; });
 }
 
 }  // namespace

@@ -46,8 +46,8 @@ class TokenCommand final : public Command {
     claims_.role = StringOption(values, "role");
     if (values.count("customer") > 0) claims_.customer_id = StringOption(values, "customer");
     claims_.subject = values.count("subject") > 0 ? StringOption(values, "subject")
-                      : claims_.customer_id ? "customer:" + *claims_.customer_id
-                                            : "cli:" + claims_.role;
+                      : claims_.customer_id       ? "customer:" + *claims_.customer_id
+                                                  : "cli:" + claims_.role;
     LEDGER_ASSIGN_OR_RETURN(ttl_, auth::ParseTtl(StringOption(values, "ttl")));
     std::string secret = StringOption(values, "jwt-secret");
     std::string key_file = StringOption(values, "jwt-eddsa-private-key");

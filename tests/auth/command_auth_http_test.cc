@@ -19,14 +19,14 @@ class TokenServer {
  public:
   TokenServer()
       : server_(StoreKind::kMemory, [this](http::ServerOptions& options) {
-          options.extra_routes.push_back([this](http::Router& router,
-                                                const http::ServiceContext& context) {
-            dispatcher_ =
-                commands::CommandDispatcher::Create(context.store, context.clock, {}).value();
-            http::PrincipalResolver resolver =
-                auth::MakeTokenResolver(Hs256Options(&token_clock_)).value();
-            http::CommandRoutes(dispatcher_.get(), std::move(resolver))(router, context);
-          });
+          options.extra_routes.push_back(
+              [this](http::Router& router, const http::ServiceContext& context) {
+                dispatcher_ =
+                    commands::CommandDispatcher::Create(context.store, context.clock, {}).value();
+                http::PrincipalResolver resolver =
+                    auth::MakeTokenResolver(Hs256Options(&token_clock_)).value();
+                http::CommandRoutes(dispatcher_.get(), std::move(resolver))(router, context);
+              });
         }) {}
 
   std::string Token(const std::string& role, const std::string& tenant = "shop_a",
@@ -58,9 +58,9 @@ class TokenServer {
  private:
   ManualClock token_clock_{AtUnix(kNow)};
   auth::TokenMinter minter_ =
-      auth::TokenMinter::Create({auth::SigningAlgorithm::kHs256, auth::KeyRole::kSign,
-                                 std::string(kTestSecret)},
-                                &token_clock_)
+      auth::TokenMinter::Create(
+          {auth::SigningAlgorithm::kHs256, auth::KeyRole::kSign, std::string(kTestSecret)},
+          &token_clock_)
           .value();
   std::unique_ptr<commands::CommandDispatcher> dispatcher_;
   TestServer server_;
@@ -72,8 +72,7 @@ void CheckUnauthenticated(const ClientResponse& response, std::string_view reaso
   CHECK(response.status == 401);
   CHECK(response.Header("www-authenticate").starts_with("Bearer"));
   CHECK(response.body.find(R"("code":"unauthenticated")") != std::string::npos);
-  CHECK_MESSAGE(response.body.find(std::string(reason) + ": ") != std::string::npos,
-                response.body);
+  CHECK_MESSAGE(response.body.find(std::string(reason) + ": ") != std::string::npos, response.body);
 }
 
 TEST_CASE("a command without a good token is 401 with a Bearer challenge and appends nothing") {
@@ -82,10 +81,9 @@ TEST_CASE("a command without a good token is 401 with a Bearer challenge and app
   CheckUnauthenticated(s.Post("configure-canary", kConfigure, "Basic dXNlcjpwYXNz"),
                        "missing_token");
   CheckUnauthenticated(s.PostAs("garbage", "configure-canary", kConfigure), "malformed_token");
-  CheckUnauthenticated(
-      s.PostAs(SignHs256(R"({"alg":"HS256"})", AdminPayload(), kOtherSecret), "configure-canary",
-               kConfigure),
-      "bad_signature");
+  CheckUnauthenticated(s.PostAs(SignHs256(R"({"alg":"HS256"})", AdminPayload(), kOtherSecret),
+                                "configure-canary", kConfigure),
+                       "bad_signature");
   CheckUnauthenticated(
       s.PostAs(Unsigned(R"({"alg":"none"})", AdminPayload()), "configure-canary", kConfigure),
       "alg_none");
@@ -102,8 +100,8 @@ TEST_CASE("roles follow the dispatcher's permission table: 403 for a role it ref
   for (const auto& [role, customer] :
        {std::pair<std::string, std::optional<std::string>>{"customer", "cus_1"},
         {"auditor", std::nullopt}}) {
-    ClientResponse refused = s.PostAs(s.Token(role, "shop_a", customer), "configure-canary",
-                                      kConfigure);
+    ClientResponse refused =
+        s.PostAs(s.Token(role, "shop_a", customer), "configure-canary", kConfigure);
     CHECK(refused.status == 403);
     CHECK(refused.body.find(R"("code":"permission_denied")") != std::string::npos);
     CHECK(s.PostAs(s.Token(role, "shop_a", customer), "screen-content",
@@ -123,8 +121,8 @@ TEST_CASE("roles follow the dispatcher's permission table: 403 for a role it ref
   ClientResponse screened = s.PostAs(admin, "screen-content",
                                      R"({"content_id":"a","name":"Nikey tee","description":""})");
   REQUIRE_MESSAGE(screened.status == 200, screened.body);
-  ClientResponse decided = s.PostAs(
-      reviewer, "decide-review", R"({"content_id":"a","decision":"approve","reason":"ok"})");
+  ClientResponse decided = s.PostAs(reviewer, "decide-review",
+                                    R"({"content_id":"a","decision":"approve","reason":"ok"})");
   CHECK_MESSAGE(decided.status == 200, decided.body);
 }
 
@@ -132,8 +130,8 @@ TEST_CASE("the token's subject is the actor and its tenant the tenant of appende
   TokenServer s;
   ClientResponse a = s.PostAs(s.Token("admin", "shop_a"), "configure-canary", kConfigure);
   REQUIRE_MESSAGE(a.status == 200, a.body);
-  ClientResponse b = s.PostAs(s.Token("operator", "shop_b"), "configure-canary",
-                              R"({"route":"search"})");
+  ClientResponse b =
+      s.PostAs(s.Token("operator", "shop_b"), "configure-canary", R"({"route":"search"})");
   REQUIRE_MESSAGE(b.status == 200, b.body);
 
   std::vector<RecordedEvent> events = s.AllEvents();

@@ -1,8 +1,9 @@
 // AuthenticateRequest and BearerToken without sockets: the 401 and 403 answers query routes
 // will give.
+#include "adapters/auth/request_auth.h"
+
 #include <doctest/doctest.h>
 
-#include "adapters/auth/request_auth.h"
 #include "adapters/auth/token_minter.h"
 #include "tests/auth/test_tokens.h"
 
@@ -37,10 +38,10 @@ TEST_CASE("BearerToken takes the token of a Bearer Authorization header only") {
 TEST_CASE("AuthenticateRequest: claims, 401 with a Bearer challenge, or 403 for the role") {
   ManualClock clock{AtUnix(kNow)};
   auto verifier = auth::TokenVerifier::Create(Hs256Options(&clock)).value();
-  auto minter = auth::TokenMinter::Create(
-                    {auth::SigningAlgorithm::kHs256, auth::KeyRole::kSign, std::string(kTestSecret)},
-                    &clock)
-                    .value();
+  auto minter =
+      auth::TokenMinter::Create(
+          {auth::SigningAlgorithm::kHs256, auth::KeyRole::kSign, std::string(kTestSecret)}, &clock)
+          .value();
   auth::Claims auditor = AdminClaims();
   auditor.role = "auditor";
   std::string auditor_token = minter.Mint(auditor, std::chrono::minutes(5)).value();
@@ -69,14 +70,15 @@ TEST_CASE("AuthenticateRequest: claims, 401 with a Bearer challenge, or 403 for 
   CHECK(e.body.find(R"("message":"expired: )") != std::string::npos);
 
   clock.Set(AtUnix(kNow));
-  auth::Authentication forbidden = auth::AuthenticateRequest(
-      *verifier, WithAuthorization("Bearer " + auditor_token), {"admin"});
+  auth::Authentication forbidden =
+      auth::AuthenticateRequest(*verifier, WithAuthorization("Bearer " + auditor_token), {"admin"});
   REQUIRE(std::holds_alternative<http::HttpResponse>(forbidden));
   const auto& f = std::get<http::HttpResponse>(forbidden);
   CHECK(f.status == 403);
   CHECK(Challenge(f).empty());
-  CHECK(f.body ==
-        R"({"error":{"code":"permission_denied","message":"role 'auditor' may not use this route; allowed roles: admin"}})");
+  CHECK(
+      f.body ==
+      R"({"error":{"code":"permission_denied","message":"role 'auditor' may not use this route; allowed roles: admin"}})");
 }
 
 }  // namespace

@@ -41,9 +41,9 @@ TEST_CASE("ledger token mints an HS256 token from LEDGER_JWT_SECRET") {
   CHECK(claims->expires_at - *claims->issued_at == 900);
   CHECK(run.err.empty());
 
-  CliRun customer = env.Run({"token", "--tenant", "shop_a", "--role", "customer", "--customer",
-                             "cus_7", "--subject", "user:carol", "--jwt-secret",
-                             std::string(kTestSecret)});
+  CliRun customer =
+      env.Run({"token", "--tenant", "shop_a", "--role", "customer", "--customer", "cus_7",
+               "--subject", "user:carol", "--jwt-secret", std::string(kTestSecret)});
   Result<auth::Claims> c = VerifyPrinted(customer, RealTimeHs256());
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
   CHECK(c->customer_id == std::optional<std::string>("cus_7"));
@@ -56,8 +56,8 @@ TEST_CASE("ledger token signs with an Ed25519 private key file") {
       std::filesystem::temp_directory_path() / ("ledger-token-" + Uuid::V4().ToString() + ".pem");
   std::ofstream(key_file) << kEd25519PrivateA;
   FakeEnvironment env;
-  CliRun run = env.Run({"token", "--tenant", "t1", "--role", "auditor",
-                        "--jwt-eddsa-private-key", key_file.string()});
+  CliRun run = env.Run({"token", "--tenant", "t1", "--role", "auditor", "--jwt-eddsa-private-key",
+                        key_file.string()});
   std::filesystem::remove(key_file);
   auth::AuthOptions options;
   options.eddsa_public_keys = {kEd25519PublicA};
@@ -73,14 +73,14 @@ TEST_CASE("ledger token: bad requests exit 2 and print no token") {
   FakeEnvironment env;
   env.variables["LEDGER_JWT_SECRET"] = std::string(kTestSecret);
   const std::vector<std::vector<std::string>> bad = {
-      {"token", "--role", "admin"},                                          // no tenant
-      {"token", "--tenant", "t"},                                            // no role
-      {"token", "--tenant", "t", "--role", "root"},                          // unknown role
-      {"token", "--tenant", "t", "--role", "customer"},                      // no customer id
-      {"token", "--tenant", "t", "--role", "admin", "--customer", "c1"},     // id for non-customer
-      {"token", "--tenant", "a b", "--role", "admin"},                       // bad tenant
-      {"token", "--tenant", "t", "--role", "admin", "--ttl", "1y"},          // bad ttl
-      {"token", "--tenant", "t", "--role", "admin", "--ttl", "90d"},         // too long
+      {"token", "--role", "admin"},                                       // no tenant
+      {"token", "--tenant", "t"},                                         // no role
+      {"token", "--tenant", "t", "--role", "root"},                       // unknown role
+      {"token", "--tenant", "t", "--role", "customer"},                   // no customer id
+      {"token", "--tenant", "t", "--role", "admin", "--customer", "c1"},  // id for non-customer
+      {"token", "--tenant", "a b", "--role", "admin"},                    // bad tenant
+      {"token", "--tenant", "t", "--role", "admin", "--ttl", "1y"},       // bad ttl
+      {"token", "--tenant", "t", "--role", "admin", "--ttl", "90d"},      // too long
       {"token", "--tenant", "t", "--role", "admin", "--jwt-eddsa-private-key", "/nonexistent"},
   };
   for (const auto& args : bad) {

@@ -1,8 +1,9 @@
 // TokenMinter and ParseTtl: what `ledger token` relies on.
+#include "adapters/auth/token_minter.h"
+
 #include <doctest/doctest.h>
 
 #include "adapters/auth/compact_jws.h"
-#include "adapters/auth/token_minter.h"
 #include "adapters/auth/token_rejection.h"
 #include "tests/auth/test_tokens.h"
 
@@ -21,7 +22,8 @@ TEST_CASE("ParseTtl reads seconds, minutes, hours and days up to 30 days") {
   CHECK(auth::ParseTtl("15m").value() == seconds(900));
   CHECK(auth::ParseTtl("1h").value() == seconds(3600));
   CHECK(auth::ParseTtl("30d").value() == seconds(30 * 86400));
-  for (const char* bad : {"", "0", "-5", "1w", "31d", "1.5h", "h", " 1h", "1h ", "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "0", "-5", "1w", "31d", "1.5h", "h", " 1h", "1h ", "99999999999999999999"}) {
     CHECK_MESSAGE(auth::ParseTtl(bad).status().code() == StatusCode::kInvalidArgument, bad);
   }
 }
@@ -29,8 +31,8 @@ TEST_CASE("ParseTtl reads seconds, minutes, hours and days up to 30 days") {
 TEST_CASE("Mint stamps iat and exp from the clock and refuses bad claims") {
   ManualClock clock{AtUnix(kNow)};
   TokenMinter minter =
-      TokenMinter::Create(SigningKey{SigningAlgorithm::kHs256, KeyRole::kSign, std::string(kTestSecret)},
-                          &clock)
+      TokenMinter::Create(
+          SigningKey{SigningAlgorithm::kHs256, KeyRole::kSign, std::string(kTestSecret)}, &clock)
           .value();
   CHECK(minter.algorithm() == SigningAlgorithm::kHs256);
   std::string token = minter.Mint(AdminClaims(), seconds(60)).value();
@@ -59,8 +61,10 @@ TEST_CASE("Mint stamps iat and exp from the clock and refuses bad claims") {
 
 TEST_CASE("a minter needs a usable signing key") {
   CHECK_FALSE(TokenMinter::Create({SigningAlgorithm::kHs256, KeyRole::kSign, "short"}).ok());
-  CHECK_FALSE(TokenMinter::Create({SigningAlgorithm::kEdDsa, KeyRole::kSign, kEd25519PublicA}).ok());
-  CHECK_FALSE(TokenMinter::Create({SigningAlgorithm::kEdDsa, KeyRole::kVerify, kEd25519PrivateA}).ok());
+  CHECK_FALSE(
+      TokenMinter::Create({SigningAlgorithm::kEdDsa, KeyRole::kSign, kEd25519PublicA}).ok());
+  CHECK_FALSE(
+      TokenMinter::Create({SigningAlgorithm::kEdDsa, KeyRole::kVerify, kEd25519PrivateA}).ok());
   CHECK(TokenMinter::Create({SigningAlgorithm::kEdDsa, KeyRole::kSign, kEd25519PrivateA}).ok());
 }
 

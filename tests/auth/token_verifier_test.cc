@@ -1,11 +1,15 @@
 // TokenVerifier: every way a token is refused, each with real (hand-made) tokens, and the
 // round trips that must pass.
+#include "adapters/auth/token_verifier.h"
+
 #include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
 
 #include "adapters/auth/compact_jws.h"
 #include "adapters/auth/token_minter.h"
 #include "adapters/auth/token_rejection.h"
-#include "adapters/auth/token_verifier.h"
 #include "tests/auth/test_tokens.h"
 
 namespace ledger::testing {
@@ -60,8 +64,9 @@ TEST_CASE("EdDSA tokens verify with any configured public key (rotation)") {
   customer.customer_id = "cus_42";
   customer.subject = "customer:cus_42";
   for (const char* private_key : {kEd25519PrivateA, kEd25519PrivateB}) {
-    std::string token =
-        f.Minter(SigningAlgorithm::kEdDsa, private_key).Mint(customer, std::chrono::hours(1)).value();
+    std::string token = f.Minter(SigningAlgorithm::kEdDsa, private_key)
+                            .Mint(customer, std::chrono::hours(1))
+                            .value();
     Result<Claims> got = f.eddsa->Verify(token);
     REQUIRE_MESSAGE(got.ok(), got.status().ToString());
     CHECK(got->customer_id == std::optional<std::string>("cus_42"));
@@ -71,8 +76,9 @@ TEST_CASE("EdDSA tokens verify with any configured public key (rotation)") {
   auth::AuthOptions only_a = EdDsaOptions(&f.clock);
   only_a.eddsa_public_keys = {kEd25519PublicA};
   auto verifier = TokenVerifier::Create(only_a).value();
-  std::string by_b =
-      f.Minter(SigningAlgorithm::kEdDsa, kEd25519PrivateB).Mint(customer, std::chrono::hours(1)).value();
+  std::string by_b = f.Minter(SigningAlgorithm::kEdDsa, kEd25519PrivateB)
+                         .Mint(customer, std::chrono::hours(1))
+                         .value();
   CHECK(Outcome(*verifier, by_b) == reason::kBadSignature);
 }
 
@@ -107,8 +113,8 @@ TEST_CASE("missing and malformed tokens are refused as such") {
   CHECK(Outcome(*f.hs256, SignHs256("[1]", AdminPayload())) == reason::kMalformed);
   CHECK(Outcome(*f.hs256, SignHs256(R"({"typ":"JWT"})", AdminPayload())) == reason::kMalformed);
   CHECK(Outcome(*f.hs256, SignHs256(R"({"alg":256})", AdminPayload())) == reason::kMalformed);
-  CHECK(Outcome(*f.hs256, SignHs256(R"({"alg":"HS256","crit":["exp"],"exp":1})",
-                                    AdminPayload())) == reason::kMalformed);
+  CHECK(Outcome(*f.hs256, SignHs256(R"({"alg":"HS256","crit":["exp"],"exp":1})", AdminPayload())) ==
+        reason::kMalformed);
   // A signed payload that is not a JSON object; an empty signature; an oversized token.
   CHECK(Outcome(*f.hs256, SignHs256(kHs256Header, "not json")) == reason::kMalformed);
   CHECK(Outcome(*f.hs256, Unsigned(kHs256Header, AdminPayload())) == reason::kMalformed);
@@ -131,9 +137,10 @@ TEST_CASE("a wrong key or a tampered payload is a bad signature") {
         reason::kBadSignature);
   // An operator token whose payload is swapped for an admin one keeps the operator's MAC.
   std::string op = SignHs256(kHs256Header, R"({"sub":"u","tenant":"shop_a","role":"operator",)"
-                                           R"("exp":)" + std::to_string(kNow + 60) + "}");
-  std::string forged = op.substr(0, op.find('.') + 1) + Base64Url(AdminPayload()) +
-                       op.substr(op.rfind('.'));
+                                           R"("exp":)" +
+                                               std::to_string(kNow + 60) + "}");
+  std::string forged =
+      op.substr(0, op.find('.') + 1) + Base64Url(AdminPayload()) + op.substr(op.rfind('.'));
   CHECK(Outcome(*f.hs256, forged) == reason::kBadSignature);
   // A flipped bit in the signature itself.
   std::string flipped = op;
@@ -159,8 +166,7 @@ TEST_CASE("only the configured algorithms are accepted: no algorithm confusion")
                                 .Mint(AdminClaims(), std::chrono::minutes(5))
                                 .value();
   CHECK(Outcome(*f.hs256, eddsa_token) == reason::kAlgorithmNotAllowed);
-  CHECK(Outcome(*f.eddsa, SignHs256(kHs256Header, AdminPayload())) ==
-        reason::kAlgorithmNotAllowed);
+  CHECK(Outcome(*f.eddsa, SignHs256(kHs256Header, AdminPayload())) == reason::kAlgorithmNotAllowed);
 
   // The classic attack: HMAC the token with the server's *public* key as the secret. Refused
   // outright without an HS256 secret, and a bad signature with one (the public key is never
@@ -180,8 +186,7 @@ TEST_CASE("exp, nbf and iat are enforced with the documented leeway") {
   const std::int64_t leeway = auth::kDefaultLeeway.count();
   CHECK(leeway == 30);
   auto with = [](const std::string& times) {
-    return SignHs256(kHs256Header,
-                     R"({"sub":"u","tenant":"shop_a","role":"admin",)" + times + "}");
+    return SignHs256(kHs256Header, R"({"sub":"u","tenant":"shop_a","role":"admin",)" + times + "}");
   };
   auto exp = [&](std::int64_t t) { return with(R"("exp":)" + std::to_string(t)); };
   CHECK(Outcome(*f.hs256, exp(kNow - leeway - 1)) == reason::kExpired);  // 1 s beyond leeway
@@ -229,13 +234,40 @@ TEST_CASE("claims: exp required, known roles, customer id exactly for customers"
                                 exp)) == reason::kUnexpectedCustomerId);
   CHECK(Outcome(*f.hs256, token(R"("sub":"u","tenant":"t","role":"customer","customer_id":"c1")" +
                                 exp)) == "accepted");
-  CHECK(Outcome(*f.hs256, token(R"("tenant":"t","role":"admin")" + exp)) ==
-        reason::kInvalidClaims);
+  CHECK(Outcome(*f.hs256, token(R"("tenant":"t","role":"admin")" + exp)) == reason::kInvalidClaims);
   CHECK(Outcome(*f.hs256, token(R"("sub":"u","role":"admin")" + exp)) == reason::kInvalidClaims);
   CHECK(Outcome(*f.hs256, token(R"("sub":"u","tenant":"a b","role":"admin")" + exp)) ==
         reason::kInvalidClaims);
   CHECK(Outcome(*f.hs256, token(R"("sub":"u","tenant":"t","role":["admin"])" + exp)) ==
         reason::kInvalidClaims);
+}
+
+TEST_CASE("Verify may be called from many threads at once") {
+  Fixture f;
+  auth::AuthOptions both = EdDsaOptions(&f.clock);
+  both.hs256_secret = std::string(kTestSecret);
+  auto verifier = TokenVerifier::Create(both).value();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {f.Hs256Minter().Mint(AdminClaims(), std::chrono::minutes(5)).value(), "accepted"},
+      {f.Minter(SigningAlgorithm::kEdDsa, kEd25519PrivateB)
+           .Mint(AdminClaims(), std::chrono::minutes(5))
+           .value(),
+       "accepted"},
+      {SignHs256(kHs256Header, AdminPayload(), kOtherSecret), std::string(reason::kBadSignature)},
+      {Unsigned(R"({"alg":"none"})", AdminPayload()), std::string(reason::kAlgNone)},
+  };
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const auto& [token, expected] = cases[(t + i) % cases.size()];
+        if (Outcome(*verifier, token) != expected) wrong.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(wrong.load() == 0);
 }
 
 TEST_CASE("a verifier refuses to start with unusable keys or none") {

@@ -279,7 +279,7 @@ TEST_CASE("Printify fulfilment moves the card order to delivered, with its shipp
 
 TEST_CASE("every event type the translator appends to orders and payments is projected") {
   std::vector<std::unique_ptr<Projector>> projectors = MakeOrderProjectors();
-  for (const commands::EventTypeInfo& info : commands::CommandEventTypes()) {
+  for (const commands::EventTypeInfo& info : commands::TranslatorEventTypes()) {
     if (info.stream_category != "order" && info.stream_category != "payment") continue;
     INFO(info.type);
     bool business = std::any_of(projectors.begin(), projectors.end(), [&](const auto& p) {
