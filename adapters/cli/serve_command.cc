@@ -3,6 +3,8 @@
 // SIGINT, then drains in-flight requests and exits 0.
 #include <charconv>
 
+#include "adapters/auth/auth_options.h"
+#include "adapters/auth/request_auth.h"
 #include "adapters/cli/background_services.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/options.h"
@@ -53,8 +55,13 @@ class ServeCommand final : public Command {
         "accepted age of a Stripe signature (default 300)");
     add("threads", po::value<std::string>()->value_name("N"),
         "network threads (default: one per CPU)");
+    add("jwt-secret", po::value<std::string>()->value_name("S"),
+        "HS256 secret of access tokens (at least 32 bytes); with it (or EdDSA keys) every "
+        "command request needs a bearer token");
+    add("jwt-eddsa-public-keys", po::value<std::string>()->value_name("F1,F2"),
+        "Ed25519 public key PEM files of access tokens, comma-separated");
     add("command-actor", po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
-        "until token authorisation exists, the principal every command request acts as");
+        "without token keys (local development only): the admin every command request acts as");
   }
 
   Status ReadOptions(const po::variables_map& values, CliEnvironment&) override {
@@ -80,6 +87,12 @@ class ServeCommand final : public Command {
     }
     actor_ = StringOption(values, "command-actor");
     if (actor_.empty()) return InvalidArgument("--command-actor must not be empty");
+    LEDGER_ASSIGN_OR_RETURN(auth::AuthOptions auth_options,
+                            auth::LoadAuthOptions(StringOption(values, "jwt-secret"),
+                                                  StringOption(values, "jwt-eddsa-public-keys")));
+    if (!auth_options.hs256_secret.empty() || !auth_options.eddsa_public_keys.empty()) {
+      LEDGER_ASSIGN_OR_RETURN(resolver_, auth::MakeTokenResolver(auth_options));
+    }
     return http::ValidateServerOptions(options_);
   }
 
@@ -89,10 +102,13 @@ class ServeCommand final : public Command {
     Clock* clock = SystemClock::Default();
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<commands::CommandDispatcher> dispatcher,
                             commands::CommandDispatcher::Create(store.get(), clock, {}));
-    options_.extra_routes.push_back(http::CommandRoutes(
-        dispatcher.get(),
-        http::FixedPrincipal(commands::Principal{actor_, std::string(commands::kRoleAdmin)},
-                             tenant_)));
+    // With token keys, a command acts as the bearer token's subject and role; without,
+    // every request acts as the --command-actor admin (local development only).
+    http::PrincipalResolver resolver =
+        resolver_ ? resolver_
+                  : http::FixedPrincipal(
+                        commands::Principal{actor_, std::string(commands::kRoleAdmin)}, tenant_);
+    options_.extra_routes.push_back(http::CommandRoutes(dispatcher.get(), std::move(resolver)));
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
                             context.env.OpenReadModels(context.database_url));
     BackgroundServices services(*store, *rows, *clock);
@@ -109,6 +125,7 @@ class ServeCommand final : public Command {
   http::ServerOptions options_;
   TenantId tenant_{kDefaultTenant};
   std::string actor_;
+  http::PrincipalResolver resolver_;  // set when token keys are configured
 };
 
 }  // namespace

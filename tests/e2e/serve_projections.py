@@ -26,6 +26,7 @@ import urllib.request
 
 LEDGER, FIXTURES, KIND = sys.argv[1], sys.argv[2], sys.argv[3]
 SECRET = "whsec_test_ledger_0123456789abcdef"
+JWT_SECRET = "e2e-jwt-secret-0123456789abcdef-0123456789"
 
 CARD_ORDER = "cs_test_b1Qk8Zr2dLmN4pX6tV9yW3cE5fH7jK0sA2gU4iO6qR8eT1wY3zBx5nM7vC9"
 ASYNC_PAID_ORDER = "cs_test_a4Nm2Pq8Rs6Tu0Vw2Xy4Za6Bc8De0Fg2Hi4Jk6Lm8No0Pq2Rs4Tu6Vw8Xy0Za2"
@@ -106,6 +107,19 @@ def post_stripe(port, body):
         return error.code
 
 
+def post_command(port, name, body, token):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/commands/{name}",
+                                     data=json.dumps(body).encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def rows(db, table, key):
     connection = sqlite3.connect(db)
     connection.row_factory = sqlite3.Row
@@ -175,7 +189,8 @@ def main():
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
         [LEDGER, "serve", "--database-url", live, "--listen", f"127.0.0.1:{port}",
-         "--stripe-webhook-secrets", SECRET], stdout=log, stderr=subprocess.STDOUT)
+         "--stripe-webhook-secrets", SECRET, "--jwt-secret", JWT_SECRET],
+        stdout=log, stderr=subprocess.STDOUT)
     created = []
     try:
         for _ in range(100):
@@ -191,11 +206,25 @@ def main():
             if status != 200:
                 fail(f"POST {name} answered {status}")
 
-        ledger("command", "configure-canary", "--json",
-               '{"route":"checkout","failure_threshold":2,"step":10}', url=live)
+        # Commands over HTTP need a bearer token of a role that may run them.
+        operator = subprocess.run(
+            [LEDGER, "token", "--tenant", "default", "--role", "operator", "--subject", "e2e",
+             "--jwt-secret", JWT_SECRET], capture_output=True, text=True, check=True).stdout.strip()
+        customer = subprocess.run(
+            [LEDGER, "token", "--tenant", "default", "--role", "customer", "--customer", CUSTOMER,
+             "--jwt-secret", JWT_SECRET], capture_output=True, text=True, check=True).stdout.strip()
+        configure = {"route": "checkout", "failure_threshold": 2, "step": 10}
+        for token, expected in ((None, 401), ("not.a.token", 401), (customer, 403)):
+            status = post_command(port, "configure-canary", configure, token)
+            if status != expected:
+                fail(f"configure-canary with token {token!r:.20} answered {status}, not {expected}")
+        if post_command(port, "configure-canary", configure, operator) != 200:
+            fail("configure-canary as operator refused")
         for result in PROBES:
-            ledger("command", "record-probe", "--json",
-                   json.dumps({"route": "checkout", "result": result}), url=live)
+            status = post_command(port, "record-probe", {"route": "checkout", "result": result},
+                                  operator)
+            if status != 200:
+                fail(f"record-probe {result} answered {status}")
 
         eventually(lambda: mismatches(rows(db, "orders", "order_id"), EXPECTED_ORDERS), "orders")
         eventually(lambda: mismatches(rows(db, "payments", "payment_intent_id"), EXPECTED_PAYMENTS),
