@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "adapters/cli/command.h"
+
 #include "engine/memory_store.h"
 #include "tests/cli/fake_environment.h"
 #include "tests/support/test_events.h"
@@ -122,9 +124,13 @@ TEST_CASE("no command, an unknown command, or an abbreviated option exit 2") {
 
   run = env.Run({"frobnicate"});
   CHECK(run.exit_code == 2);
-  CHECK(run.err ==
-        "ledger: unknown command \"frobnicate\" (commands: migrate, append, read, events, "
-        "import, export, serve, command) (see 'ledger --help')\n");
+  std::string names;
+  for (const auto& command : cli::MakeCommands()) {
+    names += (names.empty() ? "" : ", ") + std::string(command->Name());
+  }
+  CHECK(names.starts_with("migrate, append, read, events, import, export"));
+  CHECK(run.err == "ledger: unknown command \"frobnicate\" (commands: " + names +
+                       ") (see 'ledger --help')\n");
   CHECK(env.Run({"help", "frobnicate"}).exit_code == 2);
 
   MemoryEventStore store;
