@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include "adapters/cli/command.h"
-
 #include "engine/memory_store.h"
 #include "tests/cli/fake_environment.h"
 #include "tests/support/test_events.h"
