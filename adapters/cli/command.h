@@ -58,6 +58,7 @@ std::unique_ptr<Command> MakeImportCommand();
 std::unique_ptr<Command> MakeExportCommand();
 std::unique_ptr<Command> MakeRebuildCommand();
 std::unique_ptr<Command> MakeDigestCommand();
+std::unique_ptr<Command> MakeReplayCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeCommandCommand();
 std::unique_ptr<Command> MakeTokenCommand();

@@ -104,6 +104,7 @@ std::vector<std::unique_ptr<Command>> MakeCommands() {
   commands.push_back(MakeExportCommand());
   commands.push_back(MakeRebuildCommand());
   commands.push_back(MakeDigestCommand());
+  commands.push_back(MakeReplayCommand());
   commands.push_back(MakeServeCommand());
   commands.push_back(MakeCommandCommand());
   commands.push_back(MakeTokenCommand());
