@@ -11,10 +11,12 @@ the log exported from the live store and imported into a fresh SQLite store (and
 Usage: serve_projections.py LEDGER_BINARY FIXTURES_DIR sqlite|postgres
 postgres needs LEDGER_TEST_DATABASE_URL (an owner URL).
 """
+import atexit
 import hashlib
 import hmac
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -180,8 +182,16 @@ def new_postgres_database(created):
     return owner.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_databases(created):
+    owner = os.environ.get("LEDGER_TEST_DATABASE_URL")
+    for name in created:
+        subprocess.run(["psql", "-q", owner, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       capture_output=True)
+
+
 def main():
     work = tempfile.mkdtemp(prefix="ledger-e2e-")
+    atexit.register(shutil.rmtree, work, True)
     db = os.path.join(work, "live.db")
     live = "sqlite:" + db
     ledger("migrate", url=live)
@@ -192,6 +202,7 @@ def main():
          "--stripe-webhook-secrets", SECRET, "--jwt-secret", JWT_SECRET],
         stdout=log, stderr=subprocess.STDOUT)
     created = []
+    atexit.register(drop_databases, created)  # also when fail() exits
     try:
         for _ in range(100):
             try:
@@ -246,22 +257,48 @@ def main():
     exported = os.path.join(work, "log.jsonl")
     ledger("export", "--output", exported, url=live)
     targets = ["sqlite:" + os.path.join(work, "copy.db")]
-    try:
-        if KIND == "postgres":
-            targets.append(new_postgres_database(created))
-        for target in targets:
-            ledger("migrate", url=target)
-            ledger("import", exported, url=target)
-            rebuilt = ledger("digest", "--catch-up", url=target).strip()
-            if rebuilt != live_digest:
-                fail(f"digest of the log rebuilt in {target.split(':')[0]}: {rebuilt}, "
-                     f"live: {live_digest}\n" + ledger("digest", "--tables", url=target) +
-                     ledger("digest", "--tables", url=live))
-    finally:
-        owner = os.environ.get("LEDGER_TEST_DATABASE_URL")
-        for name in created:
-            subprocess.run(["psql", "-q", owner, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                           capture_output=True)
+    if KIND == "postgres":
+        targets.append(new_postgres_database(created))
+    for target in targets:
+        ledger("migrate", url=target)
+        ledger("import", exported, url=target)
+        rebuilt = ledger("digest", "--catch-up", url=target).strip()
+        if rebuilt != live_digest:
+            fail(f"digest of the log rebuilt in {target.split(':')[0]}: {rebuilt}, "
+                 f"live: {live_digest}\n" + ledger("digest", "--tables", url=target) +
+                 ledger("digest", "--tables", url=live))
+    # Point-in-time replay: to the head gives the live digest, on every target, every time;
+    # to an earlier point gives the digest of that prefix of the log projected on its own.
+    with open(exported) as f:
+        lines = f.readlines()
+    head = json.loads(lines[-1])["global_position"]
+    replay_targets = ["sqlite:" + os.path.join(work, "replay.db")]
+    if KIND == "postgres":
+        replay_targets.append(targets[1] + "?schema=replay_head")
+    for target in replay_targets:
+        for _ in range(2):
+            got = ledger("replay", "--to-position", str(head), "--into", target, url=live).strip()
+            if got != live_digest:
+                fail(f"replay to the head into {target.split(':')[0]}: {got}, live: {live_digest}")
+    if ledger("replay", "--as-of", "2999-01-01T00:00:00Z", "--into", replay_targets[0],
+              url=live).strip() != live_digest:
+        fail("replay as of the future differs from the live digest")
+    middle = len(lines) // 2
+    prefix_log = os.path.join(work, "prefix.jsonl")
+    with open(prefix_log, "w") as f:
+        f.writelines(lines[:middle])
+    prefix_store = "sqlite:" + os.path.join(work, "prefix.db")
+    ledger("migrate", url=prefix_store)
+    ledger("import", prefix_log, url=prefix_store)
+    expected = ledger("digest", "--catch-up", url=prefix_store).strip()
+    position = str(json.loads(lines[middle - 1])["global_position"])
+    got = ledger("replay", "--to-position", position, "--into", replay_targets[0], url=live).strip()
+    if got != expected or got == live_digest:
+        fail(f"replay to {position}: {got}; the prefix projected alone: {expected}")
+    refused = subprocess.run([LEDGER, "replay", "--to-position", position, "--into", live,
+                              "--database-url", live], capture_output=True, text=True)
+    if refused.returncode == 0 or "live" not in refused.stderr:
+        fail("replay into the live database was not refused: " + refused.stderr)
     print(f"serve_projections: ok ({KIND}), digest {live_digest}")
 
 
