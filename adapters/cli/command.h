@@ -58,6 +58,8 @@ std::unique_ptr<Command> MakeImportCommand();
 std::unique_ptr<Command> MakeExportCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeCommandCommand();
+std::unique_ptr<Command> MakeSealCommand();
+std::unique_ptr<Command> MakeVerifyCommand();
 std::unique_ptr<Command> MakeTokenCommand();
 
 }  // namespace ledger::cli
