@@ -132,7 +132,7 @@ Status Sealer::RunToHead(std::vector<Seal>& written) {
     Result<std::vector<RecordedEvent>> page = store_.ReadAll(tip_.position, options_.page_size);
     if (!page.ok()) {
       if (page.status().code() == StatusCode::kInvalidArgument &&
-          tip_.position == sealed_.position) {
+          sealed_.sequence > 0 && tip_.position == sealed_.position) {
         return DataLoss("the last seal's range ends at position " +
                         std::to_string(sealed_.position.value()) +
                         ", which the log no longer holds; run `ledger verify`");

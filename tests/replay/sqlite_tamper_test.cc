@@ -311,5 +311,27 @@ TEST_CASE("sqlite: an exported seal catches a rewrite of everything after it") {
   }
 }
 
+TEST_CASE("sqlite: the sealer will not extend a chain whose last seal no longer holds") {
+  SUBCASE("the event that ended the last seal's range is gone") {
+    SealedSqliteLedger ledger;
+    ledger.Tamper("DELETE FROM events WHERE global_position = 60");
+    Result<replay::SealerReport> run = replay::Sealer(ledger.store(), ledger.key()).RunOnce();
+    CHECK(run.status().code() == StatusCode::kDataLoss);
+    CHECK(run.status().message() ==
+          "the last seal's range ends at position 60, which the log no longer holds; run "
+          "`ledger verify`");
+  }
+  SUBCASE("the last seal was edited") {
+    SealedSqliteLedger ledger;
+    ledger.Tamper(
+        "UPDATE events SET payload = replace(payload, '\"last_sequence\":6', "
+        "'\"last_sequence\":5') WHERE stream_id = 'ledger-seals'");
+    Result<replay::SealerReport> run = replay::Sealer(ledger.store(), ledger.key()).RunOnce();
+    CHECK(run.status().code() == StatusCode::kDataLoss);
+    CHECK(run.status().message() ==
+          "the last seal (1, at position 61) is not validly signed; run `ledger verify`");
+  }
+}
+
 }  // namespace
 }  // namespace ledger::testing
