@@ -1,7 +1,7 @@
 // ledger_bench_rebuild: a full rebuild of every projector from the log in PostgreSQL, the
 // ledger side of bench/run's "rebuild" row. Prints one JSON line (bench/README.md).
 //
-//   ledger_bench_rebuild --database-url URL [--batch-size N]
+//   ledger_bench_rebuild --database-url URL [--batch-size N] [--digest]
 //
 // Runs projections::ProjectToHead with every projector named in force_rebuild, as
 // `ledger rebuild` does: each projector's tables are created as shadow tables, filled from
@@ -28,6 +28,7 @@
 #include "bench/measurement.h"
 #include "projections/canary/canary_projectors.h"
 #include "projections/content/content_projectors.h"
+#include "projections/digest.h"
 #include "projections/runner.h"
 
 namespace ledger::bench {
@@ -36,6 +37,7 @@ namespace {
 struct Options {
   std::string database_url;
   std::size_t batch_size = projections::RunnerOptions{}.batch_size;
+  bool digest = false;
 };
 
 // Every projector the server runs.
@@ -134,6 +136,16 @@ int Run(const Options& options) {
   line["process_cpu_us_per_op"] = (cpu_end.process - cpu_start.process) * 1e6 / n;
   line["peak_rss_mib"] = StatusKb("VmHWM") / 1024;
   line["rss_before_mib"] = rss_before_mib;
+  if (options.digest) {
+    // After the measured window: the read models' digest, the same whatever the batch size
+    // or the runtime's optimisations (a check that they changed nothing).
+    Result<projections::ReadModelDigest> digest = projections::ComputeDigest(**rows, projectors);
+    if (!digest.ok()) {
+      std::cerr << "digest: " << digest.status().ToString() << "\n";
+      return 1;
+    }
+    line["digest"] = HexEncode(digest->digest);
+  }
   PrintJsonLine(line);
   return 0;
 }
@@ -148,7 +160,9 @@ int main(int argc, char** argv) {
   desc.add_options()("help", "this text")(
       "database-url", po::value(&options.database_url)->required(),
       "a migrated ledger database with its log imported (owner URL)")(
-      "batch-size", po::value(&options.batch_size), "events per read of the log and per commit");
+      "batch-size", po::value(&options.batch_size), "events per read of the log and per commit")(
+      "digest", po::bool_switch(&options.digest),
+      "after the rebuild, add the read models' digest to the line");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -40,9 +40,14 @@ ROWS = [
     {"name": "bulk import of {events} events",
      "ledger": ("import", "ledger", "ledger import", 1),
      "baseline": ("import", "baseline", "psql \\copy", 1), "target_ratio": 0.8},
+    {"name": "full projection rebuild of {rebuild_events} events",
+     "ledger": ("rebuild", "ledger", "rebuild", 1),
+     "baseline": ("rebuild", "baseline", "copy to", 1),
+     "target_rate": 100_000, "target_peak_rss_mib": 256},
 ]
 
-BASELINE_NAMES = {"pgbench": "pgbench", "psql \\copy": "psql \\copy"}
+BASELINE_NAMES = {"pgbench": "pgbench", "psql \\copy": "psql \\copy",
+                  "copy to": "COPY ... TO STDOUT"}
 
 
 def floor_to(value, digits):
@@ -95,6 +100,8 @@ def summarize(runs):
     if all("cpu_us_per_op" in r for r in runs):
         out["cpu_us_per_op_median"] = statistics.median(r["cpu_us_per_op"] for r in runs)
         out["cpu_busy_median"] = statistics.median(r["cpu_busy"] for r in runs)
+    if any("peak_rss_mib" in r for r in runs):
+        out["peak_rss_mib_max"] = max(r.get("peak_rss_mib", 0) for r in runs)
     if any("mean_batch" in r for r in runs):
         out["mean_batch_median"] = statistics.median(r["mean_batch"] for r in runs)
     return out
@@ -108,6 +115,8 @@ def cell(summary, unit):
                        f"p99 {fmt(summary['p99_ms_median'], 2)} ms")
     if "mean_batch_median" in summary:
         details.append(f"{fmt(summary['mean_batch_median'])}/batch")
+    if "peak_rss_mib_max" in summary:
+        details.append(f"peak RSS {fmt(summary['peak_rss_mib_max'])} MiB")
     if "cpu_us_per_op_median" in summary:
         details.append(f"CPU {fmt(summary['cpu_us_per_op_median'], 0)} µs/op at "
                        f"{fmt(summary['cpu_busy_median'], 2)} cores busy")
@@ -126,7 +135,8 @@ def build_rows(meta, runs):
         ledger = summarize(ledger_runs)
         baseline = summarize(baseline_runs)
         ratio = ledger["rate_median"] / baseline["rate_median"]
-        row = {"name": spec["name"].format(events=f"{meta['events']:,}"),
+        row = {"name": spec["name"].format(events=f"{meta['events']:,}",
+                                           rebuild_events=f"{meta.get('rebuild_events', 0):,}"),
                "ledger": ledger, "baseline": baseline,
                "baseline_tool": BASELINE_NAMES[spec["baseline"][2]], "ratio": ratio}
         checks = []
@@ -136,6 +146,12 @@ def build_rows(meta, runs):
         if "target_p99_ms" in spec:
             row["target_p99_ms"] = spec["target_p99_ms"]
             checks.append(ledger.get("p99_ms_median", math.inf) < spec["target_p99_ms"])
+        if "target_rate" in spec:
+            row["target_rate"] = spec["target_rate"]
+            checks.append(ledger["rate_median"] >= spec["target_rate"])
+        if "target_peak_rss_mib" in spec:
+            row["target_peak_rss_mib"] = spec["target_peak_rss_mib"]
+            checks.append(ledger.get("peak_rss_mib_max", math.inf) < spec["target_peak_rss_mib"])
         if checks:
             row["met"] = all(checks)
         rows.append(row)
@@ -147,12 +163,16 @@ def markdown(meta, rows):
              "(median; range) | ratio | target | result |",
              "|---|---|---|---|---|---|"]
     for row in rows:
-        unit = "events/s" if row["name"].startswith("bulk") else "/s"
+        unit = "events/s" if row["name"].startswith(("bulk", "full")) else "/s"
         target = []
         if "target_ratio" in row:
             target.append(f">= {row['target_ratio']}x")
         if "target_p99_ms" in row:
             target.append(f"p99 < {row['target_p99_ms']} ms")
+        if "target_rate" in row:
+            target.append(f">= {row['target_rate']:,} events/s")
+        if "target_peak_rss_mib" in row:
+            target.append(f"peak RSS < {row['target_peak_rss_mib']} MiB")
         result = "—" if "met" not in row else ("met" if row["met"] else "**missed**")
         lines.append(f"| {row['name']} | {cell(row['ledger'], unit)} | "
                      f"{row['baseline_tool']}: {cell(row['baseline'], unit)} | "
@@ -163,6 +183,7 @@ def markdown(meta, rows):
               f"{' with uncommitted changes' if meta['uncommitted_changes'] else ''}; "
               f"{meta['reps']} interleaved runs per append and webhook point, "
               f"{meta['import_reps']} per import"
+              f"{', ' + str(meta['rebuild_reps']) + ' per rebuild' if 'rebuild_reps' in meta else ''}"
               f"{' (quick mode: not for publishing)' if meta['quick'] else ''}. "
               f"Machine: {meta['machine']['nproc']} CPUs ({meta['machine']['cpu']}), "
               f"{meta['machine']['memory']}; load average before {meta['load_before']}, "

@@ -1,19 +1,191 @@
 #include "projections/batch_writer.h"
 
+#include <cstring>
+#include <functional>
 #include <span>
 
 namespace ledger::projections {
 
+namespace {
+
+// A key's identity among the keys of one table: each part's type and bytes, length-prefixed.
+// Equal exactly when CanonicalKey is (a table's key columns have fixed types), and much
+// cheaper: no JSON quoting, no number formatting.
+void AppendKeyIdentity(const Key& key, std::string& out) {
+  for (const Value& part : key) {
+    out += static_cast<char>('0' + part.index());
+    char fixed[8];
+    std::string_view bytes;
+    std::string canonical;
+    if (const auto* s = std::get_if<std::string>(&part)) {
+      bytes = *s;
+    } else if (const auto* i = std::get_if<std::int64_t>(&part)) {
+      std::memcpy(fixed, i, sizeof(fixed));
+      bytes = std::string_view(fixed, sizeof(fixed));
+    } else if (const auto* b = std::get_if<bool>(&part)) {
+      bytes = *b ? "1" : "0";
+    } else if (const auto* t = std::get_if<Timestamp>(&part)) {
+      std::int64_t micros = t->value();
+      std::memcpy(fixed, &micros, sizeof(fixed));
+      bytes = std::string_view(fixed, sizeof(fixed));
+    } else if (part.index() != 0) {
+      canonical = CanonicalValue(part);  // JSON: compared in canonical form
+      bytes = canonical;
+    }
+    std::uint32_t length = static_cast<std::uint32_t>(bytes.size());
+    out.append(reinterpret_cast<const char*>(&length), sizeof(length));
+    out.append(bytes);
+  }
+}
+
+// Rough heap bytes of a cached row, for the cache's budget.
+std::size_t RowBytes(const std::optional<Row>& row) {
+  std::size_t bytes = 96;  // node, index entry, row object
+  if (!row) return bytes;
+  for (const Value& v : row->values()) {
+    bytes += sizeof(Value);
+    if (const auto* s = std::get_if<std::string>(&v)) bytes += s->capacity();
+    if (const auto* j = std::get_if<JsonText>(&v)) bytes += j->text.capacity();
+  }
+  return bytes;
+}
+
+constexpr std::size_t kWrittenBits = std::size_t{1} << 23;  // 1 MiB per table created empty
+
+}  // namespace
+
+// --- RowCache ---------------------------------------------------------------------------------
+
+RowCache::RowCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
+
+std::string RowCache::CacheKey(TableSet set, const TableSpec& table, const Key& key) {
+  std::string out;
+  out.reserve(64);
+  out += static_cast<char>('0' + static_cast<int>(set));
+  out += table.name;  // [a-z0-9_]: never the separator
+  out += '\x1e';
+  AppendKeyIdentity(key, out);
+  return out;
+}
+
+void RowCache::Written::Add(std::uint64_t hash) {
+  if (bits.empty()) bits.assign(kWrittenBits / 64, 0);
+  std::uint64_t h1 = hash, h2 = (hash >> 29) | 1;
+  for (int i = 0; i < 3; ++i) {
+    std::uint64_t bit = (h1 + static_cast<std::uint64_t>(i) * h2) % kWrittenBits;
+    bits[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
+}
+
+bool RowCache::Written::MayContain(std::uint64_t hash) const {
+  if (bits.empty()) return false;
+  std::uint64_t h1 = hash, h2 = (hash >> 29) | 1;
+  for (int i = 0; i < 3; ++i) {
+    std::uint64_t bit = (h1 + static_cast<std::uint64_t>(i) * h2) % kWrittenBits;
+    if ((bits[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  }
+  return true;
+}
+
+std::optional<std::optional<Row>> RowCache::Find(TableSet set, const TableSpec& table,
+                                                 const Key& key) {
+  std::string cache_key = CacheKey(set, table, key);
+  if (auto it = index_.find(cache_key); it != index_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->row;
+  }
+  auto empty = empty_tables_.find({set, table.name});
+  if (empty != empty_tables_.end() &&
+      !empty->second.MayContain(std::hash<std::string>{}(cache_key))) {
+    return std::optional<Row>();  // never written since the table was created empty
+  }
+  return std::nullopt;
+}
+
+void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
+                   const std::optional<Row>& row) {
+  std::string cache_key = CacheKey(set, table, key);
+  if (row) {
+    auto empty = empty_tables_.find({set, table.name});
+    if (empty != empty_tables_.end()) empty->second.Add(std::hash<std::string>{}(cache_key));
+  }
+  if (auto it = index_.find(cache_key); it != index_.end()) {
+    Node& node = *it->second;
+    bytes_ -= node.bytes;
+    node.row = row;
+    node.bytes = cache_key.size() + RowBytes(node.row);
+    bytes_ += node.bytes;
+    lru_.splice(lru_.begin(), lru_, it->second);
+  } else {
+    lru_.push_front(Node{std::move(cache_key), row, 0});
+    Node& node = lru_.front();
+    node.bytes = node.key.size() + RowBytes(node.row);
+    bytes_ += node.bytes;
+    index_.emplace(node.key, lru_.begin());
+  }
+  Evict();
+}
+
+void RowCache::Evict() {
+  while (bytes_ > budget_ && !lru_.empty()) {
+    Node& last = lru_.back();
+    bytes_ -= last.bytes;
+    index_.erase(last.key);
+    lru_.pop_back();
+  }
+}
+
+void RowCache::MarkEmpty(TableSet set, const TableSpec& table) {
+  Forget(table);
+  empty_tables_[{set, table.name}];
+}
+
+void RowCache::Forget(const TableSpec& table) {
+  for (TableSet set : {TableSet::kLive, TableSet::kShadow}) empty_tables_.erase({set, table.name});
+  // Keys start with the set and the table's name (CacheKey).
+  const std::string prefix = table.name + '\x1e';
+  for (auto it = lru_.begin(); it != lru_.end();) {
+    if (std::string_view(it->key).substr(1, prefix.size()) != prefix) {
+      ++it;
+      continue;
+    }
+    bytes_ -= it->bytes;
+    index_.erase(it->key);
+    it = lru_.erase(it);
+  }
+}
+
+void RowCache::Clear() {
+  index_.clear();
+  lru_.clear();
+  empty_tables_.clear();
+  bytes_ = 0;
+}
+
+// --- BatchWriter ------------------------------------------------------------------------------
+
 std::string BatchWriter::SlotKey(const TableSpec& table, const Key& key) {
-  return table.name + '\x1e' + CanonicalKey(key);
+  std::string out;
+  out.reserve(table.name.size() + 48);
+  out += table.name;
+  out += '\x1e';
+  AppendKeyIdentity(key, out);
+  return out;
 }
 
 Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& key) {
   std::string slot_key = SlotKey(table, key);
   if (auto it = slots_.find(slot_key); it != slots_.end()) return it->second.row;
-  LEDGER_ASSIGN_OR_RETURN(std::vector<std::optional<Row>> fetched,
-                          store_.Fetch(table, set_, std::span<const Key>(&key, 1)));
-  Slot slot{.row = std::move(fetched.at(0)), .table = &table, .key = key};
+  std::optional<std::optional<Row>> known;
+  if (cache_ != nullptr) known = cache_->Find(set_, table, key);
+  if (!known) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<std::optional<Row>> fetched,
+                            store_.Fetch(table, set_, std::span<const Key>(&key, 1)));
+    known = std::move(fetched.at(0));
+    // Read from the store: committed, so the cache may keep it.
+    if (cache_ != nullptr) cache_->Put(set_, table, key, *known);
+  }
+  Slot slot{.row = std::move(*known), .table = &table, .key = key};
   return slots_.emplace(std::move(slot_key), std::move(slot)).first->second.row;
 }
 
@@ -54,6 +226,11 @@ std::vector<RowChange> BatchWriter::TakeChanges() {
   slots_.clear();
   changes_.clear();
   return out;
+}
+
+void BatchWriter::CommittedTo(RowCache& cache, TableSet set,
+                              const std::vector<RowChange>& committed) {
+  for (const RowChange& change : committed) cache.Put(set, *change.table, change.key, change.row);
 }
 
 }  // namespace ledger::projections

@@ -3,12 +3,27 @@
 // change per row, for a single ReadModelStore::Commit. Rows read from the store are cached
 // for the batch, so a projector may Get the same row once per event at no extra cost.
 //
+// RowCache carries what batches learned across batches: the rows the runtime's own commits
+// wrote and the rows it read. A projector that reads its row for every event (a product, a
+// canary route) then pays one round trip per row instead of one per event. It is sound only
+// while the cache's owner is the only writer of the tables (it leads their projectors) and
+// only with committed state: the runtime puts a batch's changes in after its Commit succeeded
+// and forgets everything when a commit's outcome is unknown or leadership changes
+// (internal/projector_set.cc). A table the runtime has just created empty (a rebuild's shadow
+// table) is also known to hold no row it has not written, so a Get of a new key needs no
+// round trip either.
+//
 // Not thread-safe: one batch, one thread.
 #ifndef LEDGER_PROJECTIONS_BATCH_WRITER_H_
 #define LEDGER_PROJECTIONS_BATCH_WRITER_H_
 
+#include <cstdint>
+#include <list>
+#include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "projections/projector.h"
@@ -16,9 +31,62 @@
 
 namespace ledger::projections {
 
+class RowCache {
+ public:
+  // At most about `budget_bytes` of rows are kept; the least recently used go first.
+  explicit RowCache(std::size_t budget_bytes);
+  RowCache(const RowCache&) = delete;
+  RowCache& operator=(const RowCache&) = delete;
+
+  // What the cache knows of the row stored under `key` of `table` in `set`: nothing
+  // (nullopt), or the row or its absence.
+  std::optional<std::optional<Row>> Find(TableSet set, const TableSpec& table, const Key& key);
+
+  // The store holds `row` (or, nullopt, nothing) under `key` of `table` in `set`.
+  void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
+
+  // `table` in `set` was just created empty by the cache's owner: every key not Put since is
+  // absent.
+  void MarkEmpty(TableSet set, const TableSpec& table);
+
+  // Forgets everything about `table` (both sets), or about every table.
+  void Forget(const TableSpec& table);
+  void Clear();
+
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  struct Node {
+    std::string key;
+    std::optional<Row> row;
+    std::size_t bytes = 0;
+  };
+  // Which keys of a table created empty may have been written: a Bloom filter, so that it
+  // stays one fixed size however many rows the table gets. "No" is certain; "maybe" means
+  // ask the store.
+  struct Written {
+    std::vector<std::uint64_t> bits;
+    void Add(std::uint64_t hash);
+    bool MayContain(std::uint64_t hash) const;
+  };
+
+  static std::string CacheKey(TableSet set, const TableSpec& table, const Key& key);
+  void Evict();
+
+  std::size_t budget_;
+  std::size_t bytes_ = 0;
+  std::list<Node> lru_;  // most recently used first
+  std::unordered_map<std::string_view, std::list<Node>::iterator> index_;  // views of Node::key
+  std::map<std::pair<TableSet, std::string>, Written> empty_tables_;  // by table name
+};
+
 class BatchWriter final : public ProjectionWriter {
  public:
-  BatchWriter(ReadModelStore& store, TableSet set) : store_(store), set_(set) {}
+  // `cache`, if given, answers Gets the batch has not seen before asking the store, and
+  // learns every row the batch reads from the store; the caller puts the batch's changes in
+  // once they are committed (CommittedTo).
+  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr)
+      : store_(store), set_(set), cache_(cache) {}
 
   Result<std::optional<Row>> Get(const TableSpec& table, const Key& key) override;
   void Upsert(Row row) override;
@@ -29,6 +97,9 @@ class BatchWriter final : public ProjectionWriter {
   std::vector<RowChange> TakeChanges();
 
   std::size_t pending() const { return changes_.size(); }
+
+  // Puts `committed` (what TakeChanges returned, now committed) into `cache`.
+  static void CommittedTo(RowCache& cache, TableSet set, const std::vector<RowChange>& committed);
 
  private:
   struct Slot {
@@ -44,6 +115,7 @@ class BatchWriter final : public ProjectionWriter {
 
   ReadModelStore& store_;
   TableSet set_;
+  RowCache* cache_;
   std::unordered_map<std::string, Slot> slots_;
   std::vector<std::string> changes_;  // slot keys in first-change order
 };

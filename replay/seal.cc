@@ -11,10 +11,10 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kFields[] = {
-    "seal",       "first_sequence", "last_sequence",   "first_position",
-    "last_position", "previous_chain_hash", "chain_hash", "stream_hash_xor", "sealed_at",
-    "key_id",     "public_key",     "signature"};
+constexpr std::string_view kFields[] = {"seal",           "first_sequence",  "last_sequence",
+                                        "first_position", "last_position",   "previous_chain_hash",
+                                        "chain_hash",     "stream_hash_xor", "sealed_at",
+                                        "key_id",         "public_key",      "signature"};
 
 Status FieldError(std::string_view field, std::string_view why) {
   return InvalidArgument("seal field \"" + std::string(field) + "\": " + std::string(why));

@@ -41,9 +41,9 @@ struct Seal {
   // positions" from "other events" when a range no longer matches.
   Sha256Digest stream_hash_xor{};
   Timestamp sealed_at{0};
-  std::string key_id;       // SealKeyId(public_key)
-  std::string public_key;   // 32 raw bytes: informative; verifiers trust their own copy
-  std::string signature;    // 64 raw bytes: Ed25519 over SealMessage(*this)
+  std::string key_id;      // SealKeyId(public_key)
+  std::string public_key;  // 32 raw bytes: informative; verifiers trust their own copy
+  std::string signature;   // 64 raw bytes: Ed25519 over SealMessage(*this)
 
   friend bool operator==(const Seal&, const Seal&) = default;
 };

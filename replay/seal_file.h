@@ -21,7 +21,7 @@ namespace ledger::replay {
 struct ExportedSeal {
   std::size_t line = 0;  // 1-based, for messages
   EventId event_id;
-  std::string payload;   // byte for byte as the log stored it
+  std::string payload;  // byte for byte as the log stored it
   Seal seal;
 };
 

@@ -74,7 +74,8 @@ Result<EVP_PKEY*> DecodeBlock(std::string_view name, const unsigned char* der, l
     return InvalidArgument("a \"" + std::string(name) +
                            "\" PEM block is not a key (expected PRIVATE KEY or PUBLIC KEY)");
   }
-  if (key == nullptr) return InvalidArgument("a damaged " + std::string(name) + ": " + OpenSslError());
+  if (key == nullptr)
+    return InvalidArgument("a damaged " + std::string(name) + ": " + OpenSslError());
   if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(key);
     return InvalidArgument("a " + std::string(name) + " that is not an Ed25519 key");
@@ -138,7 +139,8 @@ Result<std::vector<SealKey>> SealKey::ParsePem(std::string_view pem) {
     OPENSSL_free(name);
     OPENSSL_free(header);
     OPENSSL_free(der);
-    if (!decoded.ok()) return decoded.status().WithContext("key " + std::to_string(keys.size() + 1));
+    if (!decoded.ok())
+      return decoded.status().WithContext("key " + std::to_string(keys.size() + 1));
     KeyPtr key = Own(*decoded);
     LEDGER_ASSIGN_OR_RETURN(std::string public_key, RawPublicKey(key.get()));
     keys.push_back(SealKey(std::move(key), has_private, std::move(public_key)));

@@ -131,7 +131,8 @@ Status Sealer::RunToHead(std::vector<Seal>& written) {
   while (true) {
     Result<std::vector<RecordedEvent>> page = store_.ReadAll(tip_.position, options_.page_size);
     if (!page.ok()) {
-      if (page.status().code() == StatusCode::kInvalidArgument && tip_.position == sealed_.position) {
+      if (page.status().code() == StatusCode::kInvalidArgument &&
+          sealed_.sequence > 0 && tip_.position == sealed_.position) {
         return DataLoss("the last seal's range ends at position " +
                         std::to_string(sealed_.position.value()) +
                         ", which the log no longer holds; run `ledger verify`");
@@ -188,9 +189,10 @@ Status Sealer::Follow(std::stop_token stop, Lease* lease) {
 
     std::chrono::milliseconds wait = options_.poll_interval;
     if (unsealed_ > 0) {
-      auto age = std::chrono::microseconds(options_.clock->Now().value() -
-                                           unsealed_since_->value());
-      auto due = options_.max_unsealed_age - std::chrono::duration_cast<std::chrono::milliseconds>(age);
+      auto age =
+          std::chrono::microseconds(options_.clock->Now().value() - unsealed_since_->value());
+      auto due =
+          options_.max_unsealed_age - std::chrono::duration_cast<std::chrono::milliseconds>(age);
       wait = std::clamp(due, std::chrono::milliseconds(1), wait);
     }
     LEDGER_RETURN_IF_ERROR(store_.WaitForEvents(tip_.position, wait));

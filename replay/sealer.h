@@ -47,7 +47,7 @@ struct SealerOptions {
   // ... or once the oldest unsealed one has waited this long (Follow only; RunOnce seals
   // whatever it read).
   std::chrono::milliseconds max_unsealed_age{std::chrono::seconds(60)};
-  std::size_t page_size = 1000;             // events per ReadAll
+  std::size_t page_size = 1000;  // events per ReadAll
   // Follow: the longest wait for new events before it looks at the clock, the lease and the
   // stop token again.
   std::chrono::milliseconds poll_interval{std::chrono::milliseconds(500)};
@@ -110,9 +110,9 @@ class Sealer {
   ChainHead sealed_;
   std::uint64_t seals_ = 0;
   std::uint64_t unsealed_ = 0;
-  GlobalPosition first_unsealed_{0};           // position of sequence sealed_.sequence + 1
-  Sha256Digest unsealed_xor_{};                // XorInto of the stream hashes after sealed_
-  std::optional<Timestamp> unsealed_since_;    // when the first unsealed event was read
+  GlobalPosition first_unsealed_{0};         // position of sequence sealed_.sequence + 1
+  Sha256Digest unsealed_xor_{};              // XorInto of the stream hashes after sealed_
+  std::optional<Timestamp> unsealed_since_;  // when the first unsealed event was read
   std::uint64_t chained_ = 0;
 };
 

@@ -65,14 +65,14 @@ struct VerifyOptions {
 };
 
 struct VerifyReport {
-  std::uint64_t events = 0;    // events checked (all of them, unless a problem stopped it)
+  std::uint64_t events = 0;  // events checked (all of them, unless a problem stopped it)
   std::uint64_t streams = 0;
-  std::uint64_t seals = 0;           // seals in the log, checked
-  std::uint64_t exported_seals = 0;  // exported seals matched against the log
-  ChainHead head;                    // the global chain at the last event checked
-  ChainHead sealed;                  // the end of the last seal's range (sequence 0: none)
-  std::uint64_t unsealed_events = 0;  // events other than seals after `sealed`
-  bool keys_trusted = false;          // seals were checked against trusted_keys
+  std::uint64_t seals = 0;               // seals in the log, checked
+  std::uint64_t exported_seals = 0;      // exported seals matched against the log
+  ChainHead head;                        // the global chain at the last event checked
+  ChainHead sealed;                      // the end of the last seal's range (sequence 0: none)
+  std::uint64_t unsealed_events = 0;     // events other than seals after `sealed`
+  bool keys_trusted = false;             // seals were checked against trusted_keys
   std::optional<VerifyProblem> problem;  // the first problem; nullopt: the log verifies
 };
 

@@ -61,6 +61,8 @@ std::unique_ptr<Command> MakeDigestCommand();
 std::unique_ptr<Command> MakeReplayCommand();
 std::unique_ptr<Command> MakeServeCommand();
 std::unique_ptr<Command> MakeCommandCommand();
+std::unique_ptr<Command> MakeSealCommand();
+std::unique_ptr<Command> MakeVerifyCommand();
 std::unique_ptr<Command> MakeTokenCommand();
 
 }  // namespace ledger::cli

@@ -107,6 +107,8 @@ std::vector<std::unique_ptr<Command>> MakeCommands() {
   commands.push_back(MakeReplayCommand());
   commands.push_back(MakeServeCommand());
   commands.push_back(MakeCommandCommand());
+  commands.push_back(MakeSealCommand());
+  commands.push_back(MakeVerifyCommand());
   commands.push_back(MakeTokenCommand());
   return commands;
 }

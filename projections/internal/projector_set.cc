@@ -8,6 +8,14 @@
 
 namespace ledger::projections::internal {
 
+namespace {
+
+// The rows a set keeps across batches (RowCache). Enough for the rows a busy log touches
+// again within minutes; well within the runtime's memory budget (docs/performance.md).
+constexpr std::size_t kRowCacheBytes = std::size_t{32} << 20;
+
+}  // namespace
+
 std::string RebuildCheckpointName(std::string_view projector) {
   return std::string(projector) + "#rebuild";
 }
@@ -38,7 +46,7 @@ struct ProjectorSet::Track {
 ProjectorSet::ProjectorSet(EventStore& events, ReadModelStore& rows,
                            std::span<Projector* const> projectors, const RunnerOptions& options,
                            Clock& clock)
-    : events_(events), rows_(rows), options_(options), clock_(clock) {
+    : events_(events), rows_(rows), options_(options), clock_(clock), cache_(kRowCacheBytes) {
   for (Projector* projector : projectors) {
     auto entry = std::make_unique<Entry>();
     entry->projector = projector;
@@ -72,12 +80,15 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
 
 void ProjectorSet::ReleaseAll() {
   for (auto& entry : entries_) entry->lease.reset();
+  cache_.Clear();
 }
 
 Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
   const Projector& projector = *entry.projector;
   std::span<const TableSpec> tables = projector.tables();
   std::string rebuild_name = RebuildCheckpointName(projector.name());
+  // Whatever was known of these tables may have changed while another process led them.
+  for (const TableSpec& table : tables) cache_.Forget(table);
   LEDGER_ASSIGN_OR_RETURN(std::optional<Checkpoint> live, rows_.LoadCheckpoint(projector.name()));
   LEDGER_ASSIGN_OR_RETURN(std::optional<Checkpoint> shadow, rows_.LoadCheckpoint(rebuild_name));
   entry.at_head = false;
@@ -110,6 +121,7 @@ Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
   if (shadow) LEDGER_RETURN_IF_ERROR(rows_.DeleteCheckpoint(rebuild_name, shadow->position));
   LEDGER_RETURN_IF_ERROR(rows_.DropTables(tables, TableSet::kShadow));
   LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kShadow));
+  for (const TableSpec& table : tables) cache_.MarkEmpty(TableSet::kShadow, table);
   Checkpoint start{.name = rebuild_name, .version = projector.version(), .updated_at = clock_.Now()};
   LEDGER_RETURN_IF_ERROR(rows_.SaveCheckpoint(CheckpointMove{std::nullopt, start}));
   entry.position = GlobalPosition(0);
@@ -145,13 +157,20 @@ Result<bool> ProjectorSet::Step() {
 }
 
 Status ProjectorSet::Advance(Track& track, bool& progressed) {
+  Status status = AdvanceCached(track, progressed);
+  // The commit may or may not have taken effect: what the cache knows is no longer sure.
+  if (!status.ok()) cache_.Clear();
+  return status;
+}
+
+Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> batch,
                           events_.ReadAll(track.position, options_.batch_size));
   if (batch.empty()) {
     for (Entry* entry : track.entries) entry->at_head = true;
     return Status::Ok();
   }
-  BatchWriter writer(rows_, track.set);
+  BatchWriter writer(rows_, track.set, &cache_);
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {
       if (!entry->projector->Handles(event.event_type)) continue;
@@ -176,6 +195,7 @@ Status ProjectorSet::Advance(Track& track, bool& progressed) {
         std::move(next)});
   }
   LEDGER_RETURN_IF_ERROR(rows_.Commit(request));
+  BatchWriter::CommittedTo(cache_, track.set, request.changes);
   for (Entry* entry : track.entries) {
     entry->checkpoint_stored = true;
     entry->position = last.global_position;
@@ -192,6 +212,8 @@ Status ProjectorSet::Promote(Entry& entry) {
   LEDGER_RETURN_IF_ERROR(rows_.PromoteShadow(projector.tables(), projector.name(),
                                              RebuildCheckpointName(projector.name()),
                                              entry.position));
+  // The shadow tables are the live ones now; what was cached under the shadow set is not.
+  for (const TableSpec& table : projector.tables()) cache_.Forget(table);
   entry.rebuilding = false;
   entry.checkpoint_stored = true;
   return Status::Ok();

@@ -5,6 +5,10 @@
 // Projectors at the same position and table set form a track: each Step reads the log once per
 // track and commits the track's rows and checkpoints in one transaction. Tracks meet (and from
 // then on share reads) when they reach the same position, which happens at the head of the log.
+//
+// Rows committed or read are kept in a RowCache (batch_writer.h) across steps, for projectors
+// this set leads; it is forgotten whenever that may no longer be the store's state: a failed
+// step, leadership taken again or given up, a promotion.
 #ifndef LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 #define LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "projections/batch_writer.h"
 #include "projections/runner.h"
 
 namespace ledger::projections::internal {
@@ -56,6 +61,7 @@ class ProjectorSet {
 
   Status Prepare(Entry& entry, bool force_rebuild);
   Status Advance(Track& track, bool& progressed);
+  Status AdvanceCached(Track& track, bool& progressed);
   Status Promote(Entry& entry);
   std::vector<Track> Tracks();
 
@@ -64,6 +70,7 @@ class ProjectorSet {
   RunnerOptions options_;
   Clock& clock_;
   std::vector<std::unique_ptr<Entry>> entries_;
+  RowCache cache_;
 };
 
 }  // namespace ledger::projections::internal

@@ -5,8 +5,15 @@
 namespace ledger::replay::internal {
 namespace {
 
+// "1 event is" / "3 events are".
 std::string Count(std::uint64_t n, const char* noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+std::string CountIs(std::uint64_t n, const char* noun) {
+  return Count(n, noun) + (n == 1 ? " is" : " are");
+}
+std::string CountWas(std::uint64_t n, const char* noun) {
+  return Count(n, noun) + (n == 1 ? " was" : " were");
 }
 
 }  // namespace
@@ -42,17 +49,22 @@ VerifyProblem ClaimTracker::Problem(const Claim& claim, ProblemKind kind,
   return problem;
 }
 
+// The sealed last event showed up early: events before it are gone.
+VerifyProblem ClaimTracker::DeletedBefore(const Claim& claim) {
+  const std::uint64_t seen = *claim.position_seen;
+  return Problem(claim, ProblemKind::kDeleted,
+                 "deleted events: " + CountIs(claim.seal.last_sequence - seen, "event") +
+                     " gone before position " + std::to_string(claim.seal.last_position.value()) +
+                     " (the log reaches it at sequence " + std::to_string(seen) + ")");
+}
+
 std::optional<VerifyProblem> ClaimTracker::Diagnose(Claim& claim, const ChainHead& head) {
   claim.decided = true;
   const Seal& s = claim.seal;
   const std::uint64_t last = s.last_sequence;
   if (!claim.at_last) {
     if (claim.position_seen) {
-      return Problem(claim, ProblemKind::kDeleted,
-                     "deleted events: " + Count(last - *claim.position_seen, "event") +
-                         " before position " + std::to_string(s.last_position.value()) +
-                         " are gone (the log reaches it at sequence " +
-                         std::to_string(*claim.position_seen) + ")");
+      return DeletedBefore(claim);
     }
     return Problem(claim, ProblemKind::kDeleted,
                    "deleted events: the log has only " + std::to_string(head.sequence) +
@@ -70,23 +82,17 @@ std::optional<VerifyProblem> ClaimTracker::Diagnose(Claim& claim, const ChainHea
                        "replaced, or altered with its stream hashes recomputed)");
   }
   if (claim.position_seen && *claim.position_seen < last) {
-    return Problem(claim, ProblemKind::kDeleted,
-                   "deleted events: " + Count(last - *claim.position_seen, "event") +
-                       " before position " + std::to_string(s.last_position.value()) +
-                       " are gone (the log reaches it at sequence " +
-                       std::to_string(*claim.position_seen) + ")");
+    return DeletedBefore(claim);
   }
   if (claim.position_seen) {
     return Problem(claim, ProblemKind::kInserted,
-                   "inserted events: " + Count(*claim.position_seen - last, "event") +
-                       " were inserted before position " +
-                       std::to_string(s.last_position.value()) +
-                       " (the log reaches it at sequence " +
-                       std::to_string(*claim.position_seen) + ")");
+                   "inserted events: " + CountWas(*claim.position_seen - last, "event") +
+                       " inserted before position " + std::to_string(s.last_position.value()) +
+                       " (the log reaches it at sequence " + std::to_string(*claim.position_seen) +
+                       ")");
   }
   return Problem(claim, ProblemKind::kDeleted,
-                 "deleted event: the event at position " +
-                     std::to_string(s.last_position.value()) +
+                 "deleted event: the event at position " + std::to_string(s.last_position.value()) +
                      " that ended the range is no longer in the log");
 }
 
@@ -112,8 +118,8 @@ std::optional<VerifyProblem> ClaimTracker::Observe(const RecordedEvent& event,
       return true;
     }
     // Undecidable yet only if the sealed last event may still come (events were inserted).
-    bool may_come = event.global_position != claim.seal.last_position &&
-                    !claim.position_seen && claim.xor_so_far != claim.seal.stream_hash_xor;
+    bool may_come = event.global_position != claim.seal.last_position && !claim.position_seen &&
+                    claim.xor_so_far != claim.seal.stream_hash_xor;
     // A claim that may still be decided stays undecided (Settle, or its position showing up).
     if (!may_come && !problem) problem = Diagnose(claim, head);
     return true;
@@ -145,8 +151,7 @@ std::optional<VerifyProblem> ClaimTracker::Settle(const ChainHead& head, bool ev
   return std::nullopt;
 }
 
-std::optional<VerifyProblem> ClaimTracker::SettleSeal(std::uint64_t number,
-                                                      const ChainHead& head) {
+std::optional<VerifyProblem> ClaimTracker::SettleSeal(std::uint64_t number, const ChainHead& head) {
   if (!frozen_) Freeze();
   for (Claim& claim : claims_) {
     if (!claim.in_log || claim.seal.number != number || claim.decided) continue;

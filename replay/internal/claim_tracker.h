@@ -51,20 +51,21 @@ class ClaimTracker {
     std::optional<std::uint64_t> position_seen;  // sequence number where last_position appeared
     std::optional<GlobalPosition> at_last;       // the position the log has at last_sequence
     bool in_log = false;
-    bool decided = false;                        // verified, or its problem reported
+    bool decided = false;  // verified, or its problem reported
   };
 
   // Sorts the claims by first sequence number and indexes them by last position.
   void Freeze();
   std::optional<VerifyProblem> Diagnose(Claim& claim, const ChainHead& head);
+  static VerifyProblem DeletedBefore(const Claim& claim);
   // The problem once decided: "<what>: sealed range ... <detail>".
   static VerifyProblem Problem(const Claim& claim, ProblemKind kind, const std::string& detail);
 
   bool frozen_ = false;
   std::vector<Claim> claims_;  // by first_sequence once frozen
   std::unordered_multimap<std::uint64_t, std::size_t> by_position_;  // last_position -> claim
-  std::size_t next_ = 0;              // the first claim whose range the chain has not entered
-  std::vector<std::size_t> active_;   // undecided claims whose range holds the chain's tip
+  std::size_t next_ = 0;             // the first claim whose range the chain has not entered
+  std::vector<std::size_t> active_;  // undecided claims whose range holds the chain's tip
 };
 
 }  // namespace ledger::replay::internal
