@@ -7,6 +7,7 @@
 
 #include "adapters/http/projection_metrics.h"
 #include "commands/intake/translator.h"
+#include "replay/sealer.h"
 
 namespace ledger::cli {
 
@@ -34,14 +35,29 @@ BackgroundServices::BackgroundServices(EventStore& events, projections::ReadMode
 
 BackgroundServices::~BackgroundServices() { Stop(); }
 
+void BackgroundServices::EnableSealer(replay::SealKey key) { seal_key_ = std::move(key); }
+
 void BackgroundServices::Start() {
   projections_->Start();
+  if (seal_key_ && !sealer_.joinable()) {
+    sealer_ = std::jthread([this](std::stop_token stop) {
+      replay::SealerOptions options;
+      options.clock = &clock_;
+      options.on_error = [](const Status& status) { spdlog::warn("sealer: {}", status.ToString()); };
+      replay::Sealer sealer(events_, *seal_key_, options);
+      sealer.Lead(rows_.leadership(), stop);
+    });
+  }
   if (!translator_.joinable()) {
     translator_ = std::jthread([this](std::stop_token stop) { RunTranslator(stop); });
   }
 }
 
 void BackgroundServices::Stop() {
+  if (sealer_.joinable()) {
+    sealer_.request_stop();
+    sealer_.join();
+  }
   if (translator_.joinable()) {
     translator_.request_stop();
     translator_.join();

@@ -1,10 +1,11 @@
-// What `ledger serve` runs beside the HTTP server (DESIGN.md sections 5 and 7): the translator
-// (provider events -> order and payment events) and the projectors, each on its own thread
-// and each led by one server process at a time.
+// What `ledger serve` runs beside the HTTP server (DESIGN.md sections 5, 7 and 8): the
+// translator (provider events -> order and payment events), the projectors and, given a key,
+// the sealer; each on its own thread and each led by one server process at a time.
 #ifndef LEDGER_ADAPTERS_CLI_BACKGROUND_SERVICES_H_
 #define LEDGER_ADAPTERS_CLI_BACKGROUND_SERVICES_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "projections/catalog/standard_projectors.h"
 #include "projections/projection_service.h"
 #include "projections/read_model_store.h"
+#include "replay/seal_key.h"
 
 namespace ledger::cli {
 
@@ -22,6 +24,9 @@ class BackgroundServices {
   // service retries after a pause, so a database outage delays it and nothing else.
   BackgroundServices(EventStore& events, projections::ReadModelStore& rows, Clock& clock);
   ~BackgroundServices();  // Stop()
+
+  // Also runs the sealer (replay/sealer.h), led by one server at a time, signing with `key`.
+  void EnableSealer(replay::SealKey key);
 
   void Start();
   void Stop();
@@ -38,6 +43,8 @@ class BackgroundServices {
   projections::StandardProjectors catalog_;
   std::unique_ptr<projections::ProjectionService> projections_;
   std::jthread translator_;
+  std::optional<replay::SealKey> seal_key_;
+  std::jthread sealer_;
 };
 
 }  // namespace ledger::cli

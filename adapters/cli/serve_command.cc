@@ -6,6 +6,7 @@
 #include "adapters/auth/auth_options.h"
 #include "adapters/auth/request_auth.h"
 #include "adapters/cli/background_services.h"
+#include "replay/seal_key.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/options.h"
 #include "adapters/http/command_routes.h"
@@ -60,6 +61,9 @@ class ServeCommand final : public Command {
         "command request needs a bearer token");
     add("jwt-eddsa-public-keys", po::value<std::string>()->value_name("F1,F2"),
         "Ed25519 public key PEM files of access tokens, comma-separated");
+    add("seal-key-file", po::value<std::string>()->value_name("FILE"),
+        "Ed25519 private key (PEM) to seal the log with (docs/audit.md); without it the server "
+        "does not seal");
     add("command-actor", po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
         "without token keys (local development only): the admin every command request acts as");
   }
@@ -93,6 +97,7 @@ class ServeCommand final : public Command {
     if (!auth_options.hs256_secret.empty() || !auth_options.eddsa_public_keys.empty()) {
       LEDGER_ASSIGN_OR_RETURN(resolver_, auth::MakeTokenResolver(auth_options));
     }
+    seal_key_file_ = StringOption(values, "seal-key-file");
     return http::ValidateServerOptions(options_);
   }
 
@@ -112,6 +117,10 @@ class ServeCommand final : public Command {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
                             context.env.OpenReadModels(context.database_url));
     BackgroundServices services(*store, *rows, *clock);
+    if (!seal_key_file_.empty()) {
+      LEDGER_ASSIGN_OR_RETURN(replay::SealKey key, replay::LoadSigningKey(seal_key_file_));
+      services.EnableSealer(std::move(key));
+    }
     options_.extra_metrics.push_back([&services](std::string& out) { services.RenderMetrics(out); });
     services.Start();
     std::ostream& err = context.env.Err();
@@ -125,7 +134,8 @@ class ServeCommand final : public Command {
   http::ServerOptions options_;
   TenantId tenant_{kDefaultTenant};
   std::string actor_;
-  http::PrincipalResolver resolver_;  // set when token keys are configured
+  http::PrincipalResolver resolver_;
+  std::string seal_key_file_;  // set when token keys are configured
 };
 
 }  // namespace
