@@ -195,11 +195,13 @@ def main():
     db = os.path.join(work, "live.db")
     live = "sqlite:" + db
     ledger("migrate", url=live)
+    key = os.path.join(work, "seal.pem")
+    ledger("seal", "--generate-key", key, url=live)
     port = free_port()
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
         [LEDGER, "serve", "--database-url", live, "--listen", f"127.0.0.1:{port}",
-         "--stripe-webhook-secrets", SECRET, "--jwt-secret", JWT_SECRET],
+         "--stripe-webhook-secrets", SECRET, "--jwt-secret", JWT_SECRET, "--seal-key-file", key],
         stdout=log, stderr=subprocess.STDOUT)
     created = []
     atexit.register(drop_databases, created)  # also when fail() exits
@@ -249,8 +251,14 @@ def main():
         server.terminate()
         code = server.wait(timeout=30)
         log.close()
+    served = open(os.path.join(work, "serve.log")).read()
     if code != 0:
-        fail(f"serve exited {code}: " + open(os.path.join(work, "serve.log")).read()[-3000:])
+        fail(f"serve exited {code}: " + served[-3000:])
+    if "warn" in served:
+        fail("serve logged warnings: " + served[-3000:])
+    # The log the server built verifies, sealed to its head.
+    ledger("seal", "--seal-key-file", key, url=live)
+    ledger("verify", "--seal-key-file", key, "--require-sealed", url=live)
 
     # The live read models, and the same log projected from scratch elsewhere, agree.
     live_digest = ledger("digest", "--catch-up", url=live).strip()
