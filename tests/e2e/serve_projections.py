@@ -254,7 +254,7 @@ def main():
     served = open(os.path.join(work, "serve.log")).read()
     if code != 0:
         fail(f"serve exited {code}: " + served[-3000:])
-    if "warn" in served:
+    if "[warning]" in served or "[error]" in served:
         fail("serve logged warnings: " + served[-3000:])
     # The log the server built verifies, sealed to its head.
     ledger("seal", "--seal-key-file", key, url=live)
