@@ -99,6 +99,13 @@ class EventStore {
   // Callers re-read with ReadAll. Unavailable if the store is unreachable.
   virtual Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) = 0;
 
+  // The largest global position stored (0: none), for progress estimates only: with
+  // concurrent writers it may name an event not yet readable in log order. nullopt if the
+  // store cannot tell cheaply.
+  virtual Result<std::optional<GlobalPosition>> HeadPosition() {
+    return std::optional<GlobalPosition>();
+  }
+
   // Restores a log exported from a store, atomically (all or nothing). Each event is
   // validated like an append; see ImportedEvent for how given envelope fields are treated.
   // Errors: InvalidArgument (bad event, version gap, position not after the head),

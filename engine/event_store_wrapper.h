@@ -31,6 +31,9 @@ class EventStoreWrapper : public EventStore {
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
     return target_->WaitForEvents(after, timeout);
   }
+  Result<std::optional<GlobalPosition>> HeadPosition() override {
+    return target_->HeadPosition();
+  }
   Result<ImportResult> Import(std::span<const ImportedEvent> events) override {
     return target_->Import(events);
   }

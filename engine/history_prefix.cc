@@ -29,6 +29,12 @@ Result<std::vector<Result<AppendResult>>> HistoryPrefix::AppendBatch(
 
 Result<ImportResult> HistoryPrefix::Import(std::span<const ImportedEvent>) { return ReadOnly(); }
 
+Result<std::optional<GlobalPosition>> HistoryPrefix::HeadPosition() {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<GlobalPosition> head, target_->HeadPosition());
+  if (head && last_ && *last_ < *head) head = *last_;
+  return head;
+}
+
 Status HistoryPrefix::WaitForEvents(GlobalPosition, std::chrono::milliseconds) {
   return Status::Ok();
 }

@@ -37,6 +37,7 @@ class HistoryPrefix final : public EventStoreWrapper {
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override;
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override;
   Result<ImportResult> Import(std::span<const ImportedEvent> events) override;
+  Result<std::optional<GlobalPosition>> HeadPosition() override;
 
  private:
   HistoryPrefix(EventStore* target, std::optional<GlobalPosition> last,

@@ -87,6 +87,12 @@ Result<std::vector<RecordedEvent>> MemoryEventStore::ReadStream(const StreamId& 
   return out;
 }
 
+Result<std::optional<GlobalPosition>> MemoryEventStore::HeadPosition() {
+  std::lock_guard lock(mu_);
+  return std::optional<GlobalPosition>(log_.empty() ? GlobalPosition(0)
+                                                    : log_.back().global_position);
+}
+
 Result<std::vector<RecordedEvent>> MemoryEventStore::ReadAll(GlobalPosition after,
                                                              std::size_t limit) {
   std::lock_guard lock(mu_);

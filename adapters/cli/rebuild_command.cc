@@ -49,15 +49,24 @@ class RebuildCommand final : public Command {
     for (projections::Projector* p : selected_) force.emplace_back(p->name());
 
     ProgressReporter reporter(context.env.Err(), context.env.ErrIsTerminal(), "rebuilt");
+    // The head when we began: positions reached against it give the ETA (an estimate: on
+    // PostgreSQL log order is commit order, close to but not exactly position order).
+    LEDGER_ASSIGN_OR_RETURN(std::optional<GlobalPosition> head, events->HeadPosition());
     std::uint64_t slowest = 0;
     auto progress = [&](std::span<const projections::ProjectorProgress> all) {
-      // The slowest rebuild decides when the command ends: report its count.
-      std::optional<std::uint64_t> lowest;
+      // The slowest rebuild decides when the command ends: report it.
+      const projections::ProjectorProgress* lowest = nullptr;
       for (const auto& p : all) {
-        if (p.rebuilding && (!lowest || p.events < *lowest)) lowest = p.events;
+        if (p.rebuilding && (lowest == nullptr || p.events < lowest->events)) lowest = &p;
       }
-      if (lowest) slowest = *lowest;
-      reporter.Update(slowest, std::nullopt);
+      if (lowest == nullptr) return;
+      slowest = lowest->events;
+      std::optional<double> fraction;
+      if (head && head->value() > 0) {
+        fraction = std::min(1.0, static_cast<double>(lowest->position.value()) /
+                                     static_cast<double>(head->value()));
+      }
+      reporter.Update(slowest, fraction);
     };
     Status done = projections::ProjectToHead(*events, *rows, selected_, options_, force, progress);
     reporter.Finish(slowest);

@@ -106,10 +106,20 @@ class ReplayCommand final : public Command {
     std::vector<std::string> all;
     for (projections::Projector* p : catalog.pointers()) all.emplace_back(p->name());
     ProgressReporter reporter(context.env.Err(), context.env.ErrIsTerminal(), "replayed");
+    LEDGER_ASSIGN_OR_RETURN(std::optional<GlobalPosition> head, history.HeadPosition());
     std::uint64_t events = 0;
     auto progress = [&](std::span<const projections::ProjectorProgress> state) {
-      for (const auto& p : state) events = std::max(events, p.events);
-      reporter.Update(events, std::nullopt);
+      GlobalPosition lowest{~std::uint64_t{0}};
+      for (const auto& p : state) {
+        events = std::max(events, p.events);
+        lowest = std::min(lowest, p.position);
+      }
+      std::optional<double> fraction;
+      if (head && head->value() > 0 && !state.empty()) {
+        fraction = std::min(1.0, static_cast<double>(lowest.value()) /
+                                     static_cast<double>(head->value()));
+      }
+      reporter.Update(events, fraction);
     };
     Status replayed =
         projections::ProjectToHead(history, *rows, catalog.pointers(), options_, all, progress);

@@ -154,6 +154,16 @@ Result<std::vector<RecordedEvent>> PgEventStore::ReadAll(GlobalPosition after, s
       *pool_, [&](PgConnection& conn) { return pg::ReadAll(conn, after, limit); });
 }
 
+Result<std::optional<GlobalPosition>> PgEventStore::HeadPosition() {
+  return WithConnection<std::optional<GlobalPosition>>(
+      *pool_, [&](PgConnection& conn) -> Result<std::optional<GlobalPosition>> {
+        LEDGER_ASSIGN_OR_RETURN(pg::PgResult r,
+                                conn.Exec("SELECT coalesce(max(global_position), 0) FROM events"));
+        std::string text(r.Get(0, 0));
+        return std::optional<GlobalPosition>(GlobalPosition(std::stoull(text)));
+      });
+}
+
 Status PgEventStore::WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point deadline = Clock::now() + timeout;

@@ -191,6 +191,12 @@ Result<std::vector<RecordedEvent>> SqliteEventStore::ReadAll(GlobalPosition afte
   return sqlite::SelectLog(*reader, after, limit);
 }
 
+Result<std::optional<GlobalPosition>> SqliteEventStore::HeadPosition() {
+  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
+  LEDGER_ASSIGN_OR_RETURN(GlobalPosition head, sqlite::ReadLogHead(*reader));
+  return std::optional<GlobalPosition>(head);
+}
+
 Status SqliteEventStore::WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {

@@ -74,6 +74,7 @@ class SqliteEventStore final : public EventStore {
   Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
                                                 const StreamReadOptions& options) override;
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override;
+  Result<std::optional<GlobalPosition>> HeadPosition() override;
   // Wakes at once for appends through this object and within kPollInterval for appends by
   // other objects or processes on the same file.
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override;
