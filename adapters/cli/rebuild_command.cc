@@ -1,6 +1,8 @@
 // ledger rebuild [NAME...]: rebuilds projections from the start of the log into shadow tables
 // and swaps them in when caught up (docs/read-models.md, "Versions and rebuilds"), with
 // progress on a terminal. Prints one JSON line per rebuilt projector.
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "adapters/cli/command.h"

@@ -2,6 +2,7 @@
 // the log as it stood at that point into a separate target (a SQLite file, or a PostgreSQL
 // schema) and prints the digest (DESIGN.md section 8). Reads history, never writes it, and
 // never touches the live read models: the target must be somewhere else.
+#include <algorithm>
 #include <filesystem>
 
 #include "adapters/cli/command.h"

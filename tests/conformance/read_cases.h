@@ -74,6 +74,16 @@ TEST_CASE_TEMPLATE_DEFINE("conformance: ReadAll", F, conformance_read_all) {
     CHECK(store->ReadAll(beyond, kNoLimit).status().code() == StatusCode::kInvalidArgument);
   }
 
+  SUBCASE("HeadPosition, where known, is the largest position stored") {
+    Result<std::optional<GlobalPosition>> head = store->HeadPosition();
+    REQUIRE_MESSAGE(head.ok(), head.status().ToString());
+    if (head->has_value()) {
+      GlobalPosition largest(0);
+      for (const RecordedEvent& e : log) largest = std::max(largest, e.global_position);
+      CHECK(**head == largest);
+    }
+  }
+
   SUBCASE("reading the log equals reading the streams") {
     std::map<std::string, std::vector<RecordedEvent>> by_stream;
     for (const RecordedEvent& e : log) by_stream[e.stream_id.value()].push_back(e);
