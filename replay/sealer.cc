@@ -168,7 +168,7 @@ SealerReport Sealer::Report(std::vector<Seal> written) const {
   return report;
 }
 
-Status Sealer::Follow(std::stop_token stop, Lease* lease) {
+Status Sealer::Follow(const std::stop_token& stop, Lease* lease) {
   chained_ = 0;
   LEDGER_RETURN_IF_ERROR(Load());
   std::vector<Seal> written;  // Follow reports nothing; the log has them
@@ -200,7 +200,7 @@ Status Sealer::Follow(std::stop_token stop, Lease* lease) {
   return Status::Ok();
 }
 
-void Sealer::Lead(LeaderElector& leadership, std::stop_token stop) {
+void Sealer::Lead(LeaderElector& leadership, const std::stop_token& stop) {
   auto report = [this](const Status& status) {
     if (!status.ok() && options_.on_error) options_.on_error(status);
   };

@@ -84,13 +84,13 @@ class Sealer {
   // Follows the log until `stop`, sealing every events_per_seal events and whenever an
   // unsealed event is max_unsealed_age old. Returns OK when stopped; FailedPrecondition if
   // `lease` (if given) is lost; any other error as RunOnce. The caller holds the lease.
-  Status Follow(std::stop_token stop, Lease* lease = nullptr);
+  Status Follow(const std::stop_token& stop, Lease* lease = nullptr);
 
   // What `ledger serve` runs on a thread: takes the lease kSealerLeaseName from `leadership`
   // and follows while it holds it; when another process leads, or after an error (passed to
   // options.on_error), waits options.lead_retry and tries again. Returns when `stop` is
   // requested.
-  void Lead(LeaderElector& leadership, std::stop_token stop);
+  void Lead(LeaderElector& leadership, const std::stop_token& stop);
 
  private:
   Status Load();
