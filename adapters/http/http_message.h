@@ -32,6 +32,24 @@ struct HttpRequest {
   std::optional<std::string_view> FindHeader(std::string_view name) const;
 };
 
+// The body of a streamed response (server-sent events), written chunk by chunk while the
+// producer runs. Thread-safe; used from the producer's thread.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Sends `chunk` (nothing if empty) and blocks until it is written. False once the client
+  // has gone, the write failed or timed out, or the server is stopping: the producer should
+  // return then.
+  virtual bool Write(std::string chunk) = 0;
+  // True once writing is pointless (the client went away or the server is stopping).
+  // Producers that wait for something must look at it at least every second or so: graceful
+  // shutdown waits for them.
+  virtual bool Cancelled() const = 0;
+};
+
+// Produces a streamed body; returns when it is done or the stream is cancelled.
+using StreamProducer = std::function<void(BodyStream& body)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -39,6 +57,10 @@ struct HttpResponse {
   std::vector<HeaderField> headers;  // beyond Content-Type and Content-Length
   // Written in the request's log line; never a secret or payload.
   std::string provider_event_id;
+  // Set for a long-lived streamed response: `body` is ignored; the server sends the status and
+  // headers with chunked transfer encoding, runs the producer on a thread of its own (never a
+  // network or blocking-pool thread), ends the body when it returns and closes the connection.
+  StreamProducer stream;
 };
 
 // Answers a request. Call it exactly once, from any thread; it only queues the response for

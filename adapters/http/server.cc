@@ -17,6 +17,8 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -47,6 +49,8 @@ constexpr std::size_t kMaxLingerBytes = 64u << 20;
 constexpr std::size_t kDrainChunkBytes = 64u << 10;
 
 // One connection. All its state is touched only on its strand (the stream's executor).
+class StreamWriter;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server::Impl& server);
@@ -57,7 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void ForceClose();  // any thread
 
  private:
-  enum class State { kIdle, kBusy, kLingering, kClosed };
+  friend class StreamWriter;
+  enum class State { kIdle, kBusy, kLingering, kStreaming, kClosed };
 
   void ReadHeader();
   void OnHeader(beast::error_code ec, std::size_t bytes);
@@ -69,6 +74,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Responder MakeResponder();
   void Send(HttpResponse response, bool then_linger);
   void OnWritten(beast::error_code ec, bool keep_alive, bool then_linger);
+  void StartStream(StreamProducer producer);
+  void WatchStreamPeer();  // notices a client that goes away while nothing is being written
+  void WriteChunk(std::string chunk, std::function<void(bool written)> done);
+  void EndStream();
   void Linger();
   void Drain();
   void Close();
@@ -88,6 +97,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point started_;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
+  // Set while streaming: the producer stops once it is true. Shared with the StreamWriter
+  // (which owns the session) rather than pointing at it, so that there is no cycle.
+  std::shared_ptr<std::atomic<bool>> stream_cancelled_;
 };
 
 }  // namespace server_internal
@@ -106,6 +118,10 @@ struct Server::Impl {
   bool Register(Session* session, std::weak_ptr<Session> weak);
   void Unregister(Session* session);
   std::vector<std::shared_ptr<Session>> LiveSessionsLocked();
+  // Runs a stream producer on a thread of its own, so that long-lived streams never occupy
+  // the network threads or the blocking pool.
+  void StartStreamThread(std::function<void()> body);
+  void JoinStreamThreads();
   bool stopping() const { return stopping_flag.load(); }
 
   EventStore& store;
@@ -120,6 +136,11 @@ struct Server::Impl {
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
   bool shutdown_requested = false;                                // guarded by mu
   bool waited = false;                                            // guarded by mu
+  struct StreamThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<StreamThread> stream_threads;  // guarded by mu
   std::atomic<bool> stopping_flag{false};
 
   // Declared after everything a session or handler touches, so that handlers destroyed with
@@ -150,6 +171,7 @@ void Session::Start() {
 void Session::Shutdown() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->closing_ = true;
+    if (self->stream_cancelled_) *self->stream_cancelled_ = true;  // the producer returns
     if (self->state_ == State::kIdle || self->state_ == State::kLingering) self->Close();
   });
 }
@@ -298,6 +320,11 @@ Responder Session::MakeResponder() {
 void Session::Send(HttpResponse response, bool then_linger) {
   if (state_ == State::kClosed) return;
   state_ = State::kBusy;
+  bool streamed = static_cast<bool>(response.stream);
+  if (streamed && version_ < 11) {  // chunked transfer encoding is HTTP/1.1
+    return Send(ErrorResponse(505, "http_version_not_supported", "streams need HTTP/1.1"),
+                then_linger);
+  }
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
   server_.metrics.RecordRequest(method_, route_, response.status, took.count());
   spdlog::info(
@@ -311,6 +338,20 @@ void Session::Send(HttpResponse response, bool then_linger) {
   for (const HeaderField& header : response.headers) message->set(header.name, header.value);
   bool keep_alive = keep_alive_ && !then_linger && !closing_ && !server_.stopping();
   message->keep_alive(keep_alive);
+  if (streamed) {
+    // Headers only; the body follows in chunks. The connection closes after the stream.
+    message->keep_alive(false);
+    message->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
+    stream_.expires_after(server_.options.write_timeout);
+    return bhttp::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), message, serializer,
+         producer = std::move(response.stream)](beast::error_code ec, std::size_t) mutable {
+          if (ec) return self->Close();
+          self->StartStream(std::move(producer));
+        });
+  }
   message->body() = std::move(response.body);
   message->prepare_payload();
   stream_.expires_after(server_.options.write_timeout);
@@ -325,6 +366,90 @@ void Session::OnWritten(beast::error_code ec, bool keep_alive, bool then_linger)
   if (then_linger) return Linger();
   if (!keep_alive) return Close();
   ReadHeader();
+}
+
+// What a producer writes through: each Write hands one chunk to the session's strand and
+// waits for it to be written. Owns the session until the producer returns.
+class StreamWriter : public BodyStream {
+ public:
+  StreamWriter(std::shared_ptr<Session> session, std::shared_ptr<std::atomic<bool>> cancelled)
+      : session_(std::move(session)), cancelled_(std::move(cancelled)) {}
+
+  bool Write(std::string chunk) override {
+    if (Cancelled()) return false;
+    if (chunk.empty()) return true;  // an empty chunk would end the body
+    auto written = std::make_shared<std::promise<bool>>();
+    std::future<bool> outcome = written->get_future();
+    net::post(session_->stream_.get_executor(),
+              [session = session_, chunk = std::move(chunk), written]() mutable {
+                session->WriteChunk(std::move(chunk),
+                                    [written](bool ok) { written->set_value(ok); });
+              });
+    return outcome.get() && !Cancelled();
+  }
+
+  bool Cancelled() const override {
+    return cancelled_->load() || session_->server_.stopping();
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+};
+
+void Session::StartStream(StreamProducer producer) {
+  state_ = State::kStreaming;
+  stream_cancelled_ = std::make_shared<std::atomic<bool>>(closing_);
+  WatchStreamPeer();
+  server_.StartStreamThread([self = shared_from_this(), cancelled = stream_cancelled_,
+                             producer = std::move(producer)] {
+    StreamWriter writer(self, cancelled);
+    try {
+      producer(writer);
+    } catch (const std::exception& e) {
+      spdlog::error("stream for {} {} threw: {}", self->method_, self->route_, e.what());
+    }
+    net::post(self->stream_.get_executor(), [self] { self->EndStream(); });
+  });
+}
+
+void Session::WatchStreamPeer() {
+  // A read on the bare socket (no stream timeout): the client sends nothing more on an event
+  // stream, so completion means it closed the connection (or broke the protocol).
+  drain_buffer_.resize(kDrainChunkBytes);
+  stream_.socket().async_read_some(
+      net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (self->state_ != State::kStreaming) return;
+        if (!ec) return self->WatchStreamPeer();  // ignore what it sends
+        *self->stream_cancelled_ = true;
+        self->Close();
+      });
+}
+
+void Session::WriteChunk(std::string chunk, std::function<void(bool written)> done) {
+  if (state_ != State::kStreaming) return done(false);
+  char size[20];
+  int length = std::snprintf(size, sizeof(size), "%zx\r\n", chunk.size());
+  auto framed = std::make_shared<std::string>(size, static_cast<std::size_t>(length));
+  framed->append(chunk).append("\r\n");
+  stream_.expires_after(server_.options.write_timeout);
+  net::async_write(stream_, net::buffer(*framed),
+                   [self = shared_from_this(), framed, done = std::move(done)](
+                       beast::error_code ec, std::size_t) {
+                     if (ec) {
+                       *self->stream_cancelled_ = true;
+                       self->Close();
+                     }
+                     done(!ec);
+                   });
+}
+
+void Session::EndStream() {
+  if (state_ != State::kStreaming) return Close();
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  stream_.expires_after(server_.options.write_timeout);
+  net::async_write(stream_, net::buffer(kLastChunk.data(), kLastChunk.size()),
+                   [self = shared_from_this()](beast::error_code, std::size_t) { self->Close(); });
 }
 
 void Session::Linger() {
@@ -347,6 +472,7 @@ void Session::Drain() {
 }
 
 void Session::Close() {
+  if (stream_cancelled_) *stream_cancelled_ = true;
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   beast::error_code ignored;
@@ -472,6 +598,36 @@ std::vector<std::shared_ptr<Session>> Server::Impl::LiveSessionsLocked() {
   return live;
 }
 
+void Server::Impl::StartStreamThread(std::function<void()> body) {
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mu);
+  // Reap streams that have ended, so that a long-running server does not accumulate them.
+  std::erase_if(stream_threads, [](StreamThread& stream) {
+    if (!stream.done->load()) return false;
+    stream.thread.join();
+    return true;
+  });
+  // `body` owns a session, whose destructor takes `mu`: it must be gone before `done` lets the
+  // reaper above join this thread while holding `mu`.
+  stream_threads.push_back({std::thread([body = std::move(body), done]() mutable {
+                              {
+                                std::function<void()> run = std::move(body);
+                                run();
+                              }
+                              *done = true;
+                            }),
+                            done});
+}
+
+void Server::Impl::JoinStreamThreads() {
+  std::vector<StreamThread> streams;
+  {
+    std::lock_guard lock(mu);
+    streams.swap(stream_threads);
+  }
+  for (StreamThread& stream : streams) stream.thread.join();
+}
+
 void Server::Impl::RequestShutdown() {
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -507,6 +663,9 @@ Status Server::Impl::Wait() {
     changed.wait_for(lock, std::chrono::seconds(2), [&] { return sessions.empty(); });
   }
   lock.unlock();
+  // Producers see the stop and return; joined while the network threads still run, since
+  // their last writes complete there.
+  JoinStreamThreads();
   // Every answered request is durable; commit whatever is still queued before stopping.
   committer.Stop();
   blocking.stop();
