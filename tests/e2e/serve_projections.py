@@ -28,6 +28,7 @@ import urllib.request
 
 LEDGER, FIXTURES, KIND = sys.argv[1], sys.argv[2], sys.argv[3]
 SECRET = "whsec_test_ledger_0123456789abcdef"
+PRINTIFY_SECRET = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c"
 JWT_SECRET = "e2e-jwt-secret-0123456789abcdef-0123456789"
 
 CARD_ORDER = "cs_test_b1Qk8Zr2dLmN4pX6tV9yW3cE5fH7jK0sA2gU4iO6qR8eT1wY3zBx5nM7vC9"
@@ -201,7 +202,8 @@ def main():
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
         [LEDGER, "serve", "--database-url", live, "--listen", f"127.0.0.1:{port}",
-         "--stripe-webhook-secrets", SECRET, "--jwt-secret", JWT_SECRET, "--seal-key-file", key],
+         "--stripe-webhook-secrets", SECRET, "--printify-webhook-secret", PRINTIFY_SECRET,
+         "--jwt-secret", JWT_SECRET, "--seal-key-file", key],
         stdout=log, stderr=subprocess.STDOUT)
     created = []
     atexit.register(drop_databases, created)  # also when fail() exits
@@ -255,7 +257,8 @@ def main():
     if code != 0:
         fail(f"serve exited {code}: " + served[-3000:])
     if "[warning]" in served or "[error]" in served:
-        fail("serve logged warnings: " + served[-3000:])
+        fail("serve logged warnings: " +
+             "\n".join(l for l in served.splitlines() if "[warning]" in l or "[error]" in l))
     # The log the server built verifies, sealed to its head.
     ledger("seal", "--seal-key-file", key, url=live)
     ledger("verify", "--seal-key-file", key, "--require-sealed", url=live)

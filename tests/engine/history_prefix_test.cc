@@ -59,7 +59,8 @@ TEST_CASE("AsOf keeps the events recorded at or before the time") {
   auto odd = prefix.ReadStream(StreamId("odd-1"), {});
   REQUIRE(odd.ok());
   CHECK(odd->size() == 2);  // positions 1 and 3
-  CHECK(Positions(HistoryPrefix::AsOf(&ten.store, Timestamp(0)), 3).empty());
+  HistoryPrefix before_everything = HistoryPrefix::AsOf(&ten.store, Timestamp(0));
+  CHECK(Positions(before_everything, 3).empty());
 }
 
 TEST_CASE("A past state of the log cannot be written") {
