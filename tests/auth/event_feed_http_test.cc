@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <set>
@@ -16,6 +17,8 @@
 #include "adapters/auth/event_feed_routes.h"
 #include "adapters/auth/token_minter.h"
 #include "adapters/auth/token_verifier.h"
+#include "adapters/http/http_message.h"
+#include "adapters/http/router.h"
 #include "engine/uuid.h"
 #include "tests/auth/test_tokens.h"
 #include "tests/http/test_server.h"
@@ -394,6 +397,47 @@ TEST_CASE("a client that disconnects ends its stream; the server keeps serving")
   auto before = std::chrono::steady_clock::now();
   s.server().Stop();
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(3));
+}
+
+// The server's streamed responses themselves (HttpResponse::stream), with a producer that
+// records what it saw: the stream ends for the producer as soon as the client goes away.
+TEST_CASE("a streamed response is cancelled when its client disconnects") {
+  auto producer_done = std::make_shared<std::atomic<bool>>(false);
+  auto write_after_cancel = std::make_shared<std::atomic<int>>(-1);
+  TestServer server(StoreKind::kMemory, [&](http::ServerOptions& options) {
+    options.extra_routes.push_back([=](http::Router& router, const http::ServiceContext&) {
+      router.Add("GET", "/test/stream", [=](http::HttpRequest, http::Responder respond) {
+        http::HttpResponse response;
+        response.content_type = "text/event-stream";
+        response.stream = [=](http::BodyStream& body) {
+          CHECK(body.Write(""));  // nothing to send is not an end
+          CHECK(body.Write("data: 1\n\n"));
+          // May already say false: the client can read it and leave before Write returns.
+          body.Write("data: 2\n\n");
+          while (!body.Cancelled()) std::this_thread::sleep_for(milliseconds(10));
+          *write_after_cancel = body.Write("data: late\n\n") ? 1 : 0;
+          *producer_done = true;
+        };
+        respond(std::move(response));
+      });
+    });
+  });
+  {
+    SseClient client(server.port(), "/test/stream", {});
+    CHECK(client.status == 200);
+    CHECK(client.HeadHas("Transfer-Encoding: chunked"));
+    REQUIRE(client.WaitForEvents(2, milliseconds(2000)));
+    CHECK(client.events[1].data == "2");
+    CHECK_FALSE(producer_done->load());
+  }  // disconnects
+  for (int i = 0; i < 200 && !producer_done->load(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  CHECK(producer_done->load());
+  CHECK(write_after_cancel->load() == 0);
+
+  // Chunked bodies are HTTP/1.1: an HTTP/1.0 client is refused.
+  HttpConnection old(server.port());
+  REQUIRE(old.Send("GET /test/stream HTTP/1.0\r\n\r\n"));
+  CHECK(old.Read().status == 505);
 }
 
 }  // namespace
