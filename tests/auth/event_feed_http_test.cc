@@ -1,12 +1,12 @@
 // The event feed over real HTTP: GET /v1/events (JSON pages) and GET /v1/events/stream
 // (server-sent events) with real tokens, on the memory and SQLite stores. Only admins and
 // auditors may read it, each only their own tenant's events, in log order, each exactly once.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -61,9 +61,8 @@ class FeedServer {
     event.payload = R"({"n":)" + std::to_string(n) + "}";
     event.metadata.actor = "test";
     event.raw_body = std::move(raw_body);
-    AppendRequest request{StreamId("order-" + tenant + "-" + std::to_string(n)),
-                          ExpectedVersion::Any(),
-                          {event}};
+    AppendRequest request{
+        StreamId("order-" + tenant + "-" + std::to_string(n)), ExpectedVersion::Any(), {event}};
     return server_.store().Append(request).value().position;
   }
 
@@ -169,8 +168,8 @@ class SseClient {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     Parse();
     while (!done()) {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                           std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0 || closed_) return done();
       Fill(left);
       Parse();
@@ -239,7 +238,8 @@ void AppendInterleaved(FeedServer& s) {
   }
 }
 
-TEST_CASE("the feed refuses callers without a token (401) and roles other than admin/auditor (403)") {
+TEST_CASE(
+    "the feed refuses callers without a token (401) and roles other than admin/auditor (403)") {
   FeedServer s;
   s.Append("shop_a", 1);
   for (const char* target : {"/v1/events", "/v1/events/stream"}) {
@@ -295,9 +295,9 @@ TEST_CASE("paging with next returns every event of the tenant exactly once") {
       std::vector<std::uint64_t> seen;
       std::uint64_t after = 0;
       for (int pages = 0; pages < 50; ++pages) {
-        Page page = ParsePage(s.Get("/v1/events?after=" + std::to_string(after) +
-                                        "&limit=" + std::to_string(limit),
-                                    token));
+        Page page = ParsePage(
+            s.Get("/v1/events?after=" + std::to_string(after) + "&limit=" + std::to_string(limit),
+                  token));
         CHECK(page.positions.size() <= static_cast<std::size_t>(limit));
         seen.insert(seen.end(), page.positions.begin(), page.positions.end());
         if (page.next == after) break;  // caught up
@@ -305,7 +305,11 @@ TEST_CASE("paging with next returns every event of the tenant exactly once") {
       }
       CHECK(seen == s.Expected("shop_a"));
       // Caught up means next is the end of the log, even though shop_b's events end it.
-      CHECK(after == s.server().store().ReadAll(GlobalPosition(0), kNoLimit).value().back()
+      CHECK(after == s.server()
+                         .store()
+                         .ReadAll(GlobalPosition(0), kNoLimit)
+                         .value()
+                         .back()
                          .global_position.value());
     }
   }
@@ -320,9 +324,8 @@ TEST_CASE("limit defaults to 100 and is bounded to 1..1000; bad parameters are 4
   CHECK(ParsePage(s.Get("/v1/events?limit=1000", token)).positions.size() == 105);
   CHECK(ParsePage(s.Get("/v1/events?limit=5&trace=x", token)).positions.size() == 5);
   for (const char* query :
-       {"limit=0", "limit=1001", "limit=abc", "limit=", "limit=-1", "limit=1&limit=2",
-        "after=-1", "after=x", "after=1.5", "after=99999999999999999999", "after=1&after=2",
-        "after=1000"}) {
+       {"limit=0", "limit=1001", "limit=abc", "limit=", "limit=-1", "limit=1&limit=2", "after=-1",
+        "after=x", "after=1.5", "after=99999999999999999999", "after=1&after=2", "after=1000"}) {
     ClientResponse response = s.Get(std::string("/v1/events?") + query, token);
     CHECK_MESSAGE(response.status == 400, query);
     CHECK(response.body.find(R"("error")") != std::string::npos);
@@ -430,7 +433,8 @@ TEST_CASE("a streamed response is cancelled when its client disconnects") {
     CHECK(client.events[1].data == "2");
     CHECK_FALSE(producer_done->load());
   }  // disconnects
-  for (int i = 0; i < 200 && !producer_done->load(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  for (int i = 0; i < 200 && !producer_done->load(); ++i)
+    std::this_thread::sleep_for(milliseconds(10));
   CHECK(producer_done->load());
   CHECK(write_after_cancel->load() == 0);
 
