@@ -1,5 +1,6 @@
 #include "tests/golden/golden_replay.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
@@ -114,19 +115,26 @@ std::string DiffRowsJson(const std::string& expected, const std::string& actual)
   for (const auto& [table, want_rows] : want.get_object()) {
     const boost::json::value* got_rows = got.get_object().if_contains(table);
     if (got_rows == nullptr) return "table " + std::string(table) + " is missing";
-    const boost::json::array& w = want_rows.as_array();
-    const boost::json::array& g = got_rows->as_array();
+    const boost::json::array* want_array = want_rows.if_array();
+    const boost::json::array* got_array = got_rows->if_array();
+    if (want_array == nullptr || got_array == nullptr) {
+      return "table " + std::string(table) + " is not a JSON array of rows";
+    }
+    const boost::json::array& w = *want_array;
+    const boost::json::array& g = *got_array;
     for (std::size_t i = 0; i < std::max(w.size(), g.size()); ++i) {
-      std::string expected_row = i < w.size() ? boost::json::serialize(w[i]) : "(no row)";
-      std::string actual_row = i < g.size() ? boost::json::serialize(g[i]) : "(no row)";
-      if (i >= w.size() || i >= g.size() || w[i] != g[i]) {
-        return "table " + std::string(table) + ", row " + std::to_string(i + 1) + " of " +
-               std::to_string(w.size()) + " expected:\n  " + expected_row + "\nactual (of " +
-               std::to_string(g.size()) + "):\n  " + actual_row;
-      }
+      if (i < w.size() && i < g.size() && w[i] == g[i]) continue;
+      std::string diff = "table " + std::string(table) + ", row " + std::to_string(i + 1);
+      diff += " of " + std::to_string(w.size()) + " expected:\n  ";
+      diff += i < w.size() ? boost::json::serialize(w[i]) : "(no row)";
+      diff += "\nactual (of " + std::to_string(g.size()) + "):\n  ";
+      diff += i < g.size() ? boost::json::serialize(g[i]) : "(no row)";
+      return diff;
     }
   }
-  if (got.get_object().size() != want.get_object().size()) return "the tables differ";
+  if (got.get_object().size() != want.get_object().size()) {
+    return "the actual rows have tables the expected ones do not";
+  }
   return "";
 }
 

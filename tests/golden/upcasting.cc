@@ -5,15 +5,16 @@ namespace ledger::golden {
 Status UpcasterRegistry::Register(std::string event_type, std::uint32_t from_version,
                                   Upcaster upcaster) {
   if (!upcaster) return InvalidArgument("upcaster for " + event_type + " is empty");
-  std::vector<Upcaster>& chain = steps_[event_type];
-  const std::uint32_t expected = static_cast<std::uint32_t>(chain.size()) + 1;
+  auto chain = steps_.find(event_type);
+  const std::size_t registered = chain == steps_.end() ? 0 : chain->second.size();
+  const std::uint32_t expected = static_cast<std::uint32_t>(registered) + 1;
   if (from_version != expected) {
     return InvalidArgument("upcasters of " + event_type +
                            " must be registered in order: the next "
                            "step starts at version " +
                            std::to_string(expected) + ", not " + std::to_string(from_version));
   }
-  chain.push_back(std::move(upcaster));
+  steps_[std::move(event_type)].push_back(std::move(upcaster));
   return Status::Ok();
 }
 

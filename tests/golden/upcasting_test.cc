@@ -22,7 +22,7 @@ RecordedEvent EventAt(std::string type, std::uint32_t version, std::string paylo
   return e;
 }
 
-Upcaster Append(std::string suffix) {
+Upcaster Append(const std::string& suffix) {
   return [suffix](std::string_view payload) -> Result<std::string> {
     std::string out(payload);
     out.insert(out.size() - 1, suffix);
