@@ -106,7 +106,8 @@ struct Feed {
       std::size_t want = std::min(options.read_batch, max_scan - scanned);
       Result<std::vector<RecordedEvent>> batch = context.store->ReadAll(next, want);
       if (!batch.ok()) {
-        if (batch.status().code() == StatusCode::kInvalidArgument) return BadRequest(batch.status());
+        if (batch.status().code() == StatusCode::kInvalidArgument)
+          return BadRequest(batch.status());
         return StoreError(batch.status());
       }
       for (RecordedEvent& event : *batch) {
@@ -140,8 +141,8 @@ struct Feed {
       for (RecordedEvent& event : *batch) {
         position = event.global_position;
         if (event.tenant != tenant) continue;
-        chunk += "id: " + std::to_string(position.value()) + "\nevent: " + event.event_type +
-                 "\ndata: ";
+        chunk +=
+            "id: " + std::to_string(position.value()) + "\nevent: " + event.event_type + "\ndata: ";
         AppendFeedEventJson(std::move(event), chunk);
         chunk += "\n\n";
       }
@@ -202,28 +203,28 @@ void HandleStream(const std::shared_ptr<const Feed>& feed, const http::HttpReque
   if (feed->context.stopping()) {
     return respond(feed->StoreError(Cancelled("the server is shutting down")));
   }
-  feed->context.run_blocking([feed, tenant = std::get<TenantId>(std::move(tenant)), start,
-                              respond] {
-    // Refuse an unknown start now, while the answer can still be a 400.
-    Status known;
-    try {
-      known = feed->context.store->ReadAll(start, 1).status();
-    } catch (const std::exception& e) {
-      known = Unavailable(std::string("store read threw: ") + e.what());
-    }
-    if (!known.ok()) {
-      return respond(known.code() == StatusCode::kInvalidArgument ? BadRequest(known)
-                                                                  : feed->StoreError(known));
-    }
-    http::HttpResponse response;
-    response.content_type = "text/event-stream";
-    response.headers.push_back({"Cache-Control", "no-store"});
-    response.headers.push_back({"X-Accel-Buffering", "no"});  // proxies must not buffer it
-    response.stream = [feed, tenant, start](http::BodyStream& body) {
-      feed->Stream(tenant, start, body);
-    };
-    respond(std::move(response));
-  });
+  feed->context.run_blocking(
+      [feed, tenant = std::get<TenantId>(std::move(tenant)), start, respond] {
+        // Refuse an unknown start now, while the answer can still be a 400.
+        Status known;
+        try {
+          known = feed->context.store->ReadAll(start, 1).status();
+        } catch (const std::exception& e) {
+          known = Unavailable(std::string("store read threw: ") + e.what());
+        }
+        if (!known.ok()) {
+          return respond(known.code() == StatusCode::kInvalidArgument ? BadRequest(known)
+                                                                      : feed->StoreError(known));
+        }
+        http::HttpResponse response;
+        response.content_type = "text/event-stream";
+        response.headers.push_back({"Cache-Control", "no-store"});
+        response.headers.push_back({"X-Accel-Buffering", "no"});  // proxies must not buffer it
+        response.stream = [feed, tenant, start](http::BodyStream& body) {
+          feed->Stream(tenant, start, body);
+        };
+        respond(std::move(response));
+      });
 }
 
 }  // namespace
@@ -233,11 +234,12 @@ http::RouteRegistrar EventFeedRoutes(std::shared_ptr<const TokenVerifier> verifi
   return [verifier = std::move(verifier), options](http::Router& router,
                                                    const http::ServiceContext& context) {
     auto feed = std::make_shared<const Feed>(Feed{verifier, options, context});
-    router.Add("GET", "/v1/events", [feed](http::HttpRequest request, http::Responder respond) {
-      HandlePage(feed, request, respond);
-    });
+    router.Add("GET", "/v1/events",
+               [feed](const http::HttpRequest& request, const http::Responder& respond) {
+                 HandlePage(feed, request, respond);
+               });
     router.Add("GET", "/v1/events/stream",
-               [feed](http::HttpRequest request, http::Responder respond) {
+               [feed](const http::HttpRequest& request, const http::Responder& respond) {
                  HandleStream(feed, request, respond);
                });
   };

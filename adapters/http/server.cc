@@ -76,7 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWritten(beast::error_code ec, bool keep_alive, bool then_linger);
   void StartStream(StreamProducer producer);
   void WatchStreamPeer();  // notices a client that goes away while nothing is being written
-  void WriteChunk(std::string chunk, std::function<void(bool written)> done);
+  void WriteChunk(const std::string& chunk, std::function<void(bool written)> done);
   void EndStream();
   void Linger();
   void Drain();
@@ -346,8 +346,8 @@ void Session::Send(HttpResponse response, bool then_linger) {
     stream_.expires_after(server_.options.write_timeout);
     return bhttp::async_write_header(
         stream_, *serializer,
-        [self = shared_from_this(), message, serializer,
-         producer = std::move(response.stream)](beast::error_code ec, std::size_t) mutable {
+        [self = shared_from_this(), message, serializer, producer = std::move(response.stream)](
+            beast::error_code ec, std::size_t) mutable {
           if (ec) return self->Close();
           self->StartStream(std::move(producer));
         });
@@ -382,15 +382,12 @@ class StreamWriter : public BodyStream {
     std::future<bool> outcome = written->get_future();
     net::post(session_->stream_.get_executor(),
               [session = session_, chunk = std::move(chunk), written]() mutable {
-                session->WriteChunk(std::move(chunk),
-                                    [written](bool ok) { written->set_value(ok); });
+                session->WriteChunk(chunk, [written](bool ok) { written->set_value(ok); });
               });
     return outcome.get() && !Cancelled();
   }
 
-  bool Cancelled() const override {
-    return cancelled_->load() || session_->server_.stopping();
-  }
+  bool Cancelled() const override { return cancelled_->load() || session_->server_.stopping(); }
 
  private:
   std::shared_ptr<Session> session_;
@@ -401,16 +398,16 @@ void Session::StartStream(StreamProducer producer) {
   state_ = State::kStreaming;
   stream_cancelled_ = std::make_shared<std::atomic<bool>>(closing_);
   WatchStreamPeer();
-  server_.StartStreamThread([self = shared_from_this(), cancelled = stream_cancelled_,
-                             producer = std::move(producer)] {
-    StreamWriter writer(self, cancelled);
-    try {
-      producer(writer);
-    } catch (const std::exception& e) {
-      spdlog::error("stream for {} {} threw: {}", self->method_, self->route_, e.what());
-    }
-    net::post(self->stream_.get_executor(), [self] { self->EndStream(); });
-  });
+  server_.StartStreamThread(
+      [self = shared_from_this(), cancelled = stream_cancelled_, producer = std::move(producer)] {
+        StreamWriter writer(self, cancelled);
+        try {
+          producer(writer);
+        } catch (const std::exception& e) {
+          spdlog::error("stream for {} {} threw: {}", self->method_, self->route_, e.what());
+        }
+        net::post(self->stream_.get_executor(), [self] { self->EndStream(); });
+      });
 }
 
 void Session::WatchStreamPeer() {
@@ -420,13 +417,15 @@ void Session::WatchStreamPeer() {
   stream_.socket().async_read_some(
       net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (self->state_ != State::kStreaming) return;
-        if (!ec) return self->WatchStreamPeer();  // ignore what it sends
-        *self->stream_cancelled_ = true;
-        self->Close();
+        if (ec) {
+          *self->stream_cancelled_ = true;
+          return self->Close();
+        }
+        self->WatchStreamPeer();  // it sent something: ignore it, keep watching
       });
 }
 
-void Session::WriteChunk(std::string chunk, std::function<void(bool written)> done) {
+void Session::WriteChunk(const std::string& chunk, std::function<void(bool written)> done) {
   if (state_ != State::kStreaming) return done(false);
   char size[20];
   int length = std::snprintf(size, sizeof(size), "%zx\r\n", chunk.size());
@@ -434,8 +433,8 @@ void Session::WriteChunk(std::string chunk, std::function<void(bool written)> do
   framed->append(chunk).append("\r\n");
   stream_.expires_after(server_.options.write_timeout);
   net::async_write(stream_, net::buffer(*framed),
-                   [self = shared_from_this(), framed, done = std::move(done)](
-                       beast::error_code ec, std::size_t) {
+                   [self = shared_from_this(), framed, done = std::move(done)](beast::error_code ec,
+                                                                               std::size_t) {
                      if (ec) {
                        *self->stream_cancelled_ = true;
                        self->Close();

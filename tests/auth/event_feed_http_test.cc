@@ -1,13 +1,14 @@
 // The event feed over real HTTP: GET /v1/events (JSON pages) and GET /v1/events/stream
 // (server-sent events) with real tokens, on the memory and SQLite stores. Only admins and
 // auditors may read it, each only their own tenant's events, in log order, each exactly once.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <set>
@@ -16,6 +17,8 @@
 #include "adapters/auth/event_feed_routes.h"
 #include "adapters/auth/token_minter.h"
 #include "adapters/auth/token_verifier.h"
+#include "adapters/http/http_message.h"
+#include "adapters/http/router.h"
 #include "engine/uuid.h"
 #include "tests/auth/test_tokens.h"
 #include "tests/http/test_server.h"
@@ -58,9 +61,8 @@ class FeedServer {
     event.payload = R"({"n":)" + std::to_string(n) + "}";
     event.metadata.actor = "test";
     event.raw_body = std::move(raw_body);
-    AppendRequest request{StreamId("order-" + tenant + "-" + std::to_string(n)),
-                          ExpectedVersion::Any(),
-                          {event}};
+    AppendRequest request{
+        StreamId("order-" + tenant + "-" + std::to_string(n)), ExpectedVersion::Any(), {event}};
     return server_.store().Append(request).value().position;
   }
 
@@ -166,8 +168,8 @@ class SseClient {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     Parse();
     while (!done()) {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                           std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0 || closed_) return done();
       Fill(left);
       Parse();
@@ -221,6 +223,16 @@ class SseClient {
   bool closed_ = false;
 };
 
+// The stores the scenarios run on: memory and SQLite here; PostgreSQL (log order is commit
+// order, waits are notifications) in event_feed_postgres_tests.
+std::vector<StoreKind> FeedStoreKinds() {
+#ifdef LEDGER_FEED_ON_POSTGRES
+  return {StoreKind::kPostgres};
+#else
+  return EmbeddedStoreKinds();
+#endif
+}
+
 std::vector<std::uint64_t> Ids(const std::vector<SseClient::Event>& events) {
   std::vector<std::uint64_t> ids;
   for (const auto& e : events) ids.push_back(std::stoull(e.id));
@@ -236,7 +248,8 @@ void AppendInterleaved(FeedServer& s) {
   }
 }
 
-TEST_CASE("the feed refuses callers without a token (401) and roles other than admin/auditor (403)") {
+TEST_CASE(
+    "the feed refuses callers without a token (401) and roles other than admin/auditor (403)") {
   FeedServer s;
   s.Append("shop_a", 1);
   for (const char* target : {"/v1/events", "/v1/events/stream"}) {
@@ -253,7 +266,7 @@ TEST_CASE("the feed refuses callers without a token (401) and roles other than a
 }
 
 TEST_CASE("an admin or auditor sees only their tenant's events, in log order, without raw_body") {
-  for (StoreKind kind : EmbeddedStoreKinds()) {
+  for (StoreKind kind : FeedStoreKinds()) {
     CAPTURE(StoreKindName(kind));
     FeedServer s(kind);
     AppendInterleaved(s);
@@ -282,7 +295,7 @@ TEST_CASE("an admin or auditor sees only their tenant's events, in log order, wi
 }
 
 TEST_CASE("paging with next returns every event of the tenant exactly once") {
-  for (StoreKind kind : EmbeddedStoreKinds()) {
+  for (StoreKind kind : FeedStoreKinds()) {
     CAPTURE(StoreKindName(kind));
     FeedServer s(kind);
     AppendInterleaved(s);
@@ -292,9 +305,9 @@ TEST_CASE("paging with next returns every event of the tenant exactly once") {
       std::vector<std::uint64_t> seen;
       std::uint64_t after = 0;
       for (int pages = 0; pages < 50; ++pages) {
-        Page page = ParsePage(s.Get("/v1/events?after=" + std::to_string(after) +
-                                        "&limit=" + std::to_string(limit),
-                                    token));
+        Page page = ParsePage(
+            s.Get("/v1/events?after=" + std::to_string(after) + "&limit=" + std::to_string(limit),
+                  token));
         CHECK(page.positions.size() <= static_cast<std::size_t>(limit));
         seen.insert(seen.end(), page.positions.begin(), page.positions.end());
         if (page.next == after) break;  // caught up
@@ -302,7 +315,11 @@ TEST_CASE("paging with next returns every event of the tenant exactly once") {
       }
       CHECK(seen == s.Expected("shop_a"));
       // Caught up means next is the end of the log, even though shop_b's events end it.
-      CHECK(after == s.server().store().ReadAll(GlobalPosition(0), kNoLimit).value().back()
+      CHECK(after == s.server()
+                         .store()
+                         .ReadAll(GlobalPosition(0), kNoLimit)
+                         .value()
+                         .back()
                          .global_position.value());
     }
   }
@@ -317,9 +334,8 @@ TEST_CASE("limit defaults to 100 and is bounded to 1..1000; bad parameters are 4
   CHECK(ParsePage(s.Get("/v1/events?limit=1000", token)).positions.size() == 105);
   CHECK(ParsePage(s.Get("/v1/events?limit=5&trace=x", token)).positions.size() == 5);
   for (const char* query :
-       {"limit=0", "limit=1001", "limit=abc", "limit=", "limit=-1", "limit=1&limit=2",
-        "after=-1", "after=x", "after=1.5", "after=99999999999999999999", "after=1&after=2",
-        "after=1000"}) {
+       {"limit=0", "limit=1001", "limit=abc", "limit=", "limit=-1", "limit=1&limit=2", "after=-1",
+        "after=x", "after=1.5", "after=99999999999999999999", "after=1&after=2", "after=1000"}) {
     ClientResponse response = s.Get(std::string("/v1/events?") + query, token);
     CHECK_MESSAGE(response.status == 400, query);
     CHECK(response.body.find(R"("error")") != std::string::npos);
@@ -330,7 +346,7 @@ TEST_CASE("limit defaults to 100 and is bounded to 1..1000; bad parameters are 4
 }
 
 TEST_CASE("the event stream sends existing events, then new ones, heartbeats, and resumes") {
-  for (StoreKind kind : EmbeddedStoreKinds()) {
+  for (StoreKind kind : FeedStoreKinds()) {
     CAPTURE(StoreKindName(kind));
     FeedServer s(kind);
     AppendInterleaved(s);
@@ -394,6 +410,48 @@ TEST_CASE("a client that disconnects ends its stream; the server keeps serving")
   auto before = std::chrono::steady_clock::now();
   s.server().Stop();
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(3));
+}
+
+// The server's streamed responses themselves (HttpResponse::stream), with a producer that
+// records what it saw: the stream ends for the producer as soon as the client goes away.
+TEST_CASE("a streamed response is cancelled when its client disconnects") {
+  auto producer_done = std::make_shared<std::atomic<bool>>(false);
+  auto write_after_cancel = std::make_shared<std::atomic<int>>(-1);
+  TestServer server(StoreKind::kMemory, [&](http::ServerOptions& options) {
+    options.extra_routes.push_back([=](http::Router& router, const http::ServiceContext&) {
+      router.Add("GET", "/test/stream", [=](http::HttpRequest, http::Responder respond) {
+        http::HttpResponse response;
+        response.content_type = "text/event-stream";
+        response.stream = [=](http::BodyStream& body) {
+          CHECK(body.Write(""));  // nothing to send is not an end
+          CHECK(body.Write("data: 1\n\n"));
+          // May already say false: the client can read it and leave before Write returns.
+          body.Write("data: 2\n\n");
+          while (!body.Cancelled()) std::this_thread::sleep_for(milliseconds(10));
+          *write_after_cancel = body.Write("data: late\n\n") ? 1 : 0;
+          *producer_done = true;
+        };
+        respond(std::move(response));
+      });
+    });
+  });
+  {
+    SseClient client(server.port(), "/test/stream", {});
+    CHECK(client.status == 200);
+    CHECK(client.HeadHas("Transfer-Encoding: chunked"));
+    REQUIRE(client.WaitForEvents(2, milliseconds(2000)));
+    CHECK(client.events[1].data == "2");
+    CHECK_FALSE(producer_done->load());
+  }  // disconnects
+  for (int i = 0; i < 200 && !producer_done->load(); ++i)
+    std::this_thread::sleep_for(milliseconds(10));
+  CHECK(producer_done->load());
+  CHECK(write_after_cancel->load() == 0);
+
+  // Chunked bodies are HTTP/1.1: an HTTP/1.0 client is refused.
+  HttpConnection old(server.port());
+  REQUIRE(old.Send("GET /test/stream HTTP/1.0\r\n\r\n"));
+  CHECK(old.Read().status == 505);
 }
 
 }  // namespace
