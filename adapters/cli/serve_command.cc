@@ -4,7 +4,9 @@
 #include <charconv>
 
 #include "adapters/auth/auth_options.h"
+#include "adapters/auth/event_feed_routes.h"
 #include "adapters/auth/request_auth.h"
+#include "adapters/auth/token_verifier.h"
 #include "adapters/cli/background_services.h"
 #include "replay/seal_key.h"
 #include "adapters/cli/command.h"
@@ -95,7 +97,9 @@ class ServeCommand final : public Command {
                             auth::LoadAuthOptions(StringOption(values, "jwt-secret"),
                                                   StringOption(values, "jwt-eddsa-public-keys")));
     if (!auth_options.hs256_secret.empty() || !auth_options.eddsa_public_keys.empty()) {
-      LEDGER_ASSIGN_OR_RETURN(resolver_, auth::MakeTokenResolver(auth_options));
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<auth::TokenVerifier> verifier,
+                              auth::TokenVerifier::Create(auth_options));
+      verifier_ = std::move(verifier);
     }
     seal_key_file_ = StringOption(values, "seal-key-file");
     return http::ValidateServerOptions(options_);
@@ -110,10 +114,13 @@ class ServeCommand final : public Command {
     // With token keys, a command acts as the bearer token's subject and role; without,
     // every request acts as the --command-actor admin (local development only).
     http::PrincipalResolver resolver =
-        resolver_ ? resolver_
+        verifier_ ? auth::TokenPrincipalResolver(verifier_)
                   : http::FixedPrincipal(
                         commands::Principal{actor_, std::string(commands::kRoleAdmin)}, tenant_);
     options_.extra_routes.push_back(http::CommandRoutes(dispatcher.get(), std::move(resolver)));
+    // The event feed is for bearers of auditor and admin tokens only: without token keys
+    // there is no feed.
+    if (verifier_) options_.extra_routes.push_back(auth::EventFeedRoutes(verifier_));
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
                             context.env.OpenReadModels(context.database_url));
     BackgroundServices services(*store, *rows, *clock);
@@ -134,8 +141,8 @@ class ServeCommand final : public Command {
   http::ServerOptions options_;
   TenantId tenant_{kDefaultTenant};
   std::string actor_;
-  http::PrincipalResolver resolver_;
-  std::string seal_key_file_;  // set when token keys are configured
+  std::shared_ptr<const auth::TokenVerifier> verifier_;  // set when token keys are configured
+  std::string seal_key_file_;
 };
 
 }  // namespace

@@ -245,6 +245,19 @@ def main():
         eventually(lambda: mismatches(rows(db, "payments", "payment_intent_id"), EXPECTED_PAYMENTS),
                    "payments")
         eventually(lambda: history_mismatches(db), "traffic_split_history")
+        # The event feed, for an admin token of the tenant: the admitted events, in log order.
+        admin = subprocess.run(
+            [LEDGER, "token", "--tenant", "default", "--role", "admin", "--subject", "e2e-admin",
+             "--jwt-secret", JWT_SECRET], capture_output=True, text=True, check=True).stdout.strip()
+        feed = urllib.request.Request(f"http://127.0.0.1:{port}/v1/events?after=0&limit=5",
+                                      headers={"Authorization": "Bearer " + admin})
+        with urllib.request.urlopen(feed, timeout=10) as response:
+            page = json.loads(response.read())
+        positions = [e["global_position"] for e in page["events"]]
+        if positions != [1, 2, 3, 4, 5] or page["next"] != 5 or \
+                page["events"][0]["event_type"] != "stripe.event_received" or \
+                any("raw_body" in e for e in page["events"]):
+            fail(f"/v1/events: positions {positions}, next {page.get('next')}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
             metrics = response.read().decode()
         if 'ledger_projection_leader{projector="orders"} 1' not in metrics:
