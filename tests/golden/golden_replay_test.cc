@@ -26,56 +26,6 @@ using projections::Row;
 using projections::TableSet;
 using projections::TableSpec;
 
-// WORKAROUND for a defect outside tests/golden (reported to the lead): the runtime leads each
-// projector as "projector:<name>" (projections/internal/projector_set.cc), and the SQLite
-// file store's lock-file elector refuses ':' in a name, so ProjectToHead on a SQLite file
-// fails before projecting anything. This forwards every call to the SQLite store and leads
-// under the name with ':' replaced by '.'. "ProjectToHead leads projectors on a SQLite file"
-// below fails while the defect lasts; when it passes, delete this wrapper.
-class DottedLeaseNames final : public ReadModelStore, public LeaderElector {
- public:
-  explicit DottedLeaseNames(ReadModelStore* inner) : inner_(inner) {}
-
-  Result<std::unique_ptr<Lease>> TryLead(std::string_view name) override {
-    std::string dotted(name);
-    std::replace(dotted.begin(), dotted.end(), ':', '.');
-    return inner_->leadership().TryLead(dotted);
-  }
-  LeaderElector& leadership() override { return *this; }
-
-  Result<std::optional<Checkpoint>> LoadCheckpoint(std::string_view name) override {
-    return inner_->LoadCheckpoint(name);
-  }
-  Status SaveCheckpoint(const CheckpointMove& move) override {
-    return inner_->SaveCheckpoint(move);
-  }
-  Status CreateTables(std::span<const TableSpec> tables, TableSet set) override {
-    return inner_->CreateTables(tables, set);
-  }
-  Status DropTables(std::span<const TableSpec> tables, TableSet set) override {
-    return inner_->DropTables(tables, set);
-  }
-  Result<std::vector<std::optional<Row>>> Fetch(const TableSpec& table, TableSet set,
-                                                std::span<const Key> keys) override {
-    return inner_->Fetch(table, set, keys);
-  }
-  Status Commit(const CommitRequest& request) override { return inner_->Commit(request); }
-  Status PromoteShadow(std::span<const TableSpec> tables, std::string_view live_checkpoint,
-                       std::string_view shadow_checkpoint, GlobalPosition expected) override {
-    return inner_->PromoteShadow(tables, live_checkpoint, shadow_checkpoint, expected);
-  }
-  Status DeleteCheckpoint(std::string_view name, GlobalPosition expected) override {
-    return inner_->DeleteCheckpoint(name, expected);
-  }
-  Result<std::vector<Checkpoint>> LoadCheckpoints() override { return inner_->LoadCheckpoints(); }
-  Status Scan(const TableSpec& table, const std::function<Status(const Row&)>& visit) override {
-    return inner_->Scan(table, visit);
-  }
-
- private:
-  ReadModelStore* inner_;
-};
-
 // Replays every fixture into a fresh memory store.
 void ReplayInMemory(const Committed& golden, const ProjectOptions& first,
                     const ProjectOptions& second) {
@@ -116,7 +66,7 @@ TEST_CASE("every golden log replays in a SQLite file to its digest, and again wh
     REQUIRE_MESSAGE(events.ok(), events.status().ToString());
     auto sqlite_rows = SqliteReadModelStore::Open(path);
     REQUIRE_MESSAGE(sqlite_rows.ok(), sqlite_rows.status().ToString());
-    DottedLeaseNames rows(sqlite_rows->get());
+    ReadModelStore& rows = **sqlite_rows;
     Status imported = ImportLog(**events, golden.log);
     REQUIRE_MESSAGE(imported.ok(), imported.ToString());
     ProjectAndCheck(golden, **events, rows, "SQLite", ProjectOptions{.batch_size = 1});
@@ -127,9 +77,7 @@ TEST_CASE("every golden log replays in a SQLite file to its digest, and again wh
   }
 }
 
-// KNOWN DEFECT (see DottedLeaseNames): strict, so that fixing it makes this case fail and
-// the workaround is removed with its decorator.
-TEST_CASE("ProjectToHead leads projectors on a SQLite file" * doctest::should_fail()) {
+TEST_CASE("ProjectToHead leads projectors on a SQLite file") {
   ledger::testing::TempDir dir;
   const std::string path = dir.File("lease.db");
   auto events = SqliteEventStore::Open(path, SqliteOptions{.migrate = true});

@@ -44,6 +44,9 @@ class SealedPgLedger {
     REQUIRE(ReadLogExpecting(*t_.store, events).size() == events);
     Result<replay::SealerReport> sealed = replay::Sealer(*t_.store, key_).RunOnce();
     REQUIRE_MESSAGE(sealed.ok(), sealed.status().ToString());
+    // The seal itself, too, before anything verifies.
+    REQUIRE(ReadLogExpecting(*t_.store, events + sealed->written.size()).size() ==
+            events + sealed->written.size());
   }
 
   void Tamper(const std::string& sql) { pgtest::MustExec(*admin_, sql); }
