@@ -4,15 +4,13 @@
 #ifndef LEDGER_PROJECTIONS_ORDERS_PAYLOAD_H_
 #define LEDGER_PROJECTIONS_ORDERS_PAYLOAD_H_
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "engine/ids.h"
-#include "projections/read_model.h"
+#include "projections/payload_reader.h"
 
 namespace ledger::projections::orders {
 
@@ -23,31 +21,9 @@ inline constexpr std::string_view kStripeReceived = "stripe.event_received";
 inline constexpr std::string_view kPrintifyReceived = "printify.event_received";
 inline constexpr std::string_view kPrintifyDeferred = "printify.order_event_deferred";
 
-class Payload {
- public:
-  // A payload that is not a JSON object reads as an empty object.
-  static Payload Parse(std::string_view json);
-  explicit Payload(boost::json::object object) : object_(std::move(object)) {}
+// Payloads are read with the shared lenient reader (projections/payload_reader.h).
+using Payload = PayloadReader;
 
-  std::optional<std::string> String(std::string_view key) const;
-  std::optional<std::int64_t> Int(std::string_view key) const;
-  std::optional<bool> Bool(std::string_view key) const;
-  // An RFC 3339 text member as a Timestamp.
-  std::optional<Timestamp> Time(std::string_view key) const;
-  // The member as minified JSON, or nullopt when absent or null.
-  std::optional<std::string> Json(std::string_view key) const;
-  Payload Object(std::string_view key) const;  // empty if not an object
-  const boost::json::array* Array(std::string_view key) const;
-
- private:
-  const boost::json::value* Find(std::string_view key) const;
-  boost::json::object object_;
-};
-
-// Cell values: NULL for nullopt.
-Value TextOrNull(const std::optional<std::string>& text);
-Value IntOrNull(const std::optional<std::int64_t>& n);
-Value TimeOrNull(const std::optional<Timestamp>& t);
 
 // Sets `column` only when `value` is given: a later event that lacks a field never erases
 // what an earlier one recorded.

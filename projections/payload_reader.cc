@@ -1,0 +1,94 @@
+#include "projections/payload_reader.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <limits>
+#include <system_error>
+
+#include "engine/time.h"
+
+namespace ledger::projections {
+
+namespace json = boost::json;
+
+PayloadReader PayloadReader::Parse(std::string_view text) {
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return PayloadReader(json::object());
+  return PayloadReader(std::move(v.get_object()));
+}
+
+const json::value* PayloadReader::Find(std::string_view key) const {
+  const json::value* v = object_.if_contains(key);
+  return v == nullptr || v->is_null() ? nullptr : v;
+}
+
+std::optional<std::string> PayloadReader::String(std::string_view key) const {
+  const json::value* v = Find(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+std::optional<std::int64_t> PayloadReader::Int(std::string_view key) const {
+  const json::value* v = Find(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64() &&
+      v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return static_cast<std::int64_t>(v->get_uint64());
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> PayloadReader::Bool(std::string_view key) const {
+  const json::value* v = Find(key);
+  if (v == nullptr || !v->is_bool()) return std::nullopt;
+  return v->get_bool();
+}
+
+std::optional<Timestamp> PayloadReader::Time(std::string_view key) const {
+  std::optional<std::string> text = String(key);
+  if (!text) return std::nullopt;
+  Result<Timestamp> t = ParseRfc3339(*text);
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+std::optional<std::string> PayloadReader::Json(std::string_view key) const {
+  const json::value* v = Find(key);
+  if (v == nullptr) return std::nullopt;
+  return json::serialize(*v);
+}
+
+PayloadReader PayloadReader::Object(std::string_view key) const {
+  const json::value* v = Find(key);
+  if (v == nullptr || !v->is_object()) return PayloadReader(json::object());
+  return PayloadReader(v->get_object());
+}
+
+const json::array* PayloadReader::Array(std::string_view key) const {
+  const json::value* v = Find(key);
+  return v == nullptr ? nullptr : v->if_array();
+}
+
+Value TextOrNull(const std::optional<std::string>& text) {
+  if (!text) return std::monostate{};
+  return *text;
+}
+
+Value IntOrNull(const std::optional<std::int64_t>& number) {
+  if (!number) return std::monostate{};
+  return *number;
+}
+
+Value TimeOrNull(const std::optional<Timestamp>& time) {
+  if (!time) return std::monostate{};
+  return *time;
+}
+
+Value JsonOrNull(const std::optional<std::string>& json) {
+  if (!json) return std::monostate{};
+  return JsonText{*json};
+}
+
+}  // namespace ledger::projections
