@@ -1,18 +1,13 @@
 // The "canary" projector: canary_state (one row per route) and traffic_split_history (one
 // row per weight change), from the canary-<route> streams (docs/events.md).
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <limits>
-
 #include "engine/time.h"
 #include "projections/canary/canary_projectors.h"
 #include "projections/canary/canary_tables.h"
+#include "projections/payload_reader.h"
 
 namespace ledger::projections {
 namespace canary {
 namespace {
-
-namespace json = boost::json;
 
 // The event types (commands/event_types.h registers the same names; the tests check that they
 // agree). Spelled out because projections depend on the engine only.
@@ -21,51 +16,6 @@ constexpr std::string_view kProbeRecorded = "canary.probe_recorded";
 constexpr std::string_view kWeightChanged = "canary.weight_changed";
 constexpr std::string_view kV2ReadySet = "canary.v2_ready_set";
 
-// Lenient payload reading: a missing or mistyped field is absent (projector.h: odd input is
-// recorded, never an error).
-json::object ParseObject(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.get_object());
-}
-
-const json::value* Find(const json::object& o, std::string_view key) {
-  return o.if_contains(json::string_view(key.data(), key.size()));
-}
-
-std::optional<std::string> StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = Find(o, key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
-}
-
-std::optional<std::int64_t> IntAt(const json::object& o, std::string_view key) {
-  const json::value* v = Find(o, key);
-  if (v != nullptr && v->is_int64()) return v->get_int64();
-  if (v != nullptr && v->is_uint64() &&
-      v->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return static_cast<std::int64_t>(v->get_uint64());
-  }
-  return std::nullopt;
-}
-
-std::optional<bool> BoolAt(const json::object& o, std::string_view key) {
-  const json::value* v = Find(o, key);
-  if (v == nullptr || !v->is_bool()) return std::nullopt;
-  return v->get_bool();
-}
-
-Value TextOrNull(const std::optional<std::string>& s) {
-  if (!s) return std::monostate{};
-  return *s;
-}
-
-Value IntOrNull(const std::optional<std::int64_t>& i) {
-  if (!i) return std::monostate{};
-  return *i;
-}
-
 struct Split {
   std::int64_t v1 = 100;
   std::int64_t v2 = 0;
@@ -73,11 +23,10 @@ struct Split {
   friend bool operator==(const Split&, const Split&) = default;
 };
 
-std::optional<Split> SplitAt(const json::object& o, std::string_view key) {
-  const json::value* v = Find(o, key);
-  if (v == nullptr || !v->is_object()) return std::nullopt;
-  std::optional<std::int64_t> v1 = IntAt(v->get_object(), "v1_weight");
-  std::optional<std::int64_t> v2 = IntAt(v->get_object(), "v2_weight");
+std::optional<Split> SplitAt(const PayloadReader& p, std::string_view key) {
+  PayloadReader split = p.Object(key);
+  std::optional<std::int64_t> v1 = split.Int("v1_weight");
+  std::optional<std::int64_t> v2 = split.Int("v2_weight");
   if (!v1 || !v2) return std::nullopt;
   return Split{*v1, *v2};
 }
@@ -106,8 +55,8 @@ std::string CheckChange(const std::optional<Split>& before, const std::optional<
   return findings;
 }
 
-std::string RouteOf(const RecordedEvent& event, const json::object& payload) {
-  if (std::optional<std::string> route = StringAt(payload, "route"); route && !route->empty()) {
+std::string RouteOf(const RecordedEvent& event, const PayloadReader& payload) {
+  if (std::optional<std::string> route = payload.String("route"); route && !route->empty()) {
     return *route;
   }
   constexpr std::string_view kPrefix = "canary-";
@@ -134,12 +83,12 @@ Row NewState(const RecordedEvent& event, const std::string& route) {
 
 void CountAnomaly(Row& state) { state.SetInt("anomalies", state.Int("anomalies") + 1); }
 
-void ApplyConfigured(const RecordedEvent& event, const json::object& p, bool created, Row& state) {
+void ApplyConfigured(const RecordedEvent& event, const PayloadReader& p, bool created, Row& state) {
   if (state.IsNull("configured_at")) state.SetTime("configured_at", event.recorded_at);
-  if (auto threshold = IntAt(p, "failure_threshold")) state.SetInt("failure_threshold", *threshold);
-  if (auto step = IntAt(p, "step")) state.SetInt("step", *step);
-  std::optional<std::int64_t> v1 = IntAt(p, "v1_weight");
-  std::optional<std::int64_t> v2 = IntAt(p, "v2_weight");
+  if (auto threshold = p.Int("failure_threshold")) state.SetInt("failure_threshold", *threshold);
+  if (auto step = p.Int("step")) state.SetInt("step", *step);
+  std::optional<std::int64_t> v1 = p.Int("v1_weight");
+  std::optional<std::int64_t> v2 = p.Int("v2_weight");
   if (!v1 || !v2) return;
   // The event states the split at that moment; for an existing route it must be the one
   // projected so far.
@@ -149,24 +98,24 @@ void ApplyConfigured(const RecordedEvent& event, const json::object& p, bool cre
   state.SetInt("v1_weight", stated.v1).SetInt("v2_weight", stated.v2);
 }
 
-void ApplyProbe(const RecordedEvent& event, const json::object& p, Row& state) {
-  bool passed = StringAt(p, "result") == "pass";
+void ApplyProbe(const RecordedEvent& event, const PayloadReader& p, Row& state) {
+  bool passed = p.String("result") == "pass";
   std::int64_t failures = passed ? 0 : state.Int("consecutive_failures") + 1;
-  state.SetInt("consecutive_failures", IntAt(p, "consecutive_failures").value_or(failures))
+  state.SetInt("consecutive_failures", p.Int("consecutive_failures").value_or(failures))
       .SetInt(passed ? "probes_passed" : "probes_failed",
               state.Int(passed ? "probes_passed" : "probes_failed") + 1)
       .SetText("last_probe_result", passed ? "pass" : "fail")
       .SetTime("last_probe_at", event.recorded_at);
 }
 
-void ApplyWeightChanged(const RecordedEvent& event, const json::object& p, Row& state,
+void ApplyWeightChanged(const RecordedEvent& event, const PayloadReader& p, Row& state,
                         ProjectionWriter& writer) {
   std::optional<Split> before = SplitAt(p, "before");
   std::optional<Split> after = SplitAt(p, "after");
   std::string anomaly =
       CheckChange(before, after, Split{state.Int("v1_weight"), state.Int("v2_weight")});
   std::int64_t number = state.Int("weight_changes") + 1;
-  std::optional<std::string> at = StringAt(p, "at");
+  std::optional<std::string> at = p.String("at");
   Result<Timestamp> decided_at = at ? ParseRfc3339(*at) : Result<Timestamp>(NotFound("no at"));
   Row change(TrafficSplitHistoryTable());
   change.SetText("tenant_id", event.tenant.value())
@@ -179,10 +128,10 @@ void ApplyWeightChanged(const RecordedEvent& event, const json::object& p, Row& 
       .Set("v2_before", IntOrNull(before ? std::optional(before->v2) : std::nullopt))
       .Set("v1_after", IntOrNull(after ? std::optional(after->v1) : std::nullopt))
       .Set("v2_after", IntOrNull(after ? std::optional(after->v2) : std::nullopt))
-      .Set("trigger_source", TextOrNull(StringAt(p, "trigger")))
-      .Set("cause", TextOrNull(StringAt(p, "cause")))
-      .Set("probe_id", TextOrNull(StringAt(p, "probe_id")))
-      .Set("reason", TextOrNull(StringAt(p, "reason")))
+      .Set("trigger_source", TextOrNull(p.String("trigger")))
+      .Set("cause", TextOrNull(p.String("cause")))
+      .Set("probe_id", TextOrNull(p.String("probe_id")))
+      .Set("reason", TextOrNull(p.String("reason")))
       .Set("actor", event.metadata.actor.empty() ? Value() : Value(event.metadata.actor))
       .Set("decided_at", decided_at.ok() ? Value(*decided_at) : Value())
       .SetTime("recorded_at", event.recorded_at)
@@ -190,8 +139,8 @@ void ApplyWeightChanged(const RecordedEvent& event, const json::object& p, Row& 
   writer.Upsert(std::move(change));
 
   state.SetInt("weight_changes", number)
-      .Set("last_trigger_source", TextOrNull(StringAt(p, "trigger")))
-      .Set("last_cause", TextOrNull(StringAt(p, "cause")))
+      .Set("last_trigger_source", TextOrNull(p.String("trigger")))
+      .Set("last_cause", TextOrNull(p.String("cause")))
       .SetTime("last_change_at", event.recorded_at);
   if (!anomaly.empty()) CountAnomaly(state);
   if (after) {
@@ -213,7 +162,7 @@ class CanaryProjector final : public Projector {
   }
 
   Status Apply(const RecordedEvent& event, ProjectionWriter& writer) override {
-    json::object payload = ParseObject(event.payload);
+    PayloadReader payload = PayloadReader::Parse(event.payload);
     std::string route = RouteOf(event, payload);
     LEDGER_ASSIGN_OR_RETURN(std::optional<Row> found,
                             writer.Get(CanaryStateTable(), Key{event.tenant.value(), route}));
@@ -229,7 +178,7 @@ class CanaryProjector final : public Projector {
     } else if (type == kWeightChanged) {
       ApplyWeightChanged(event, payload, state, writer);
     } else if (type == kV2ReadySet) {
-      if (auto ready = BoolAt(payload, "ready")) state.SetBool("v2_api_ready", *ready);
+      if (auto ready = payload.Bool("ready")) state.SetBool("v2_api_ready", *ready);
     }
     state.SetTime("updated_at", event.recorded_at)
         .SetInt("stream_version", static_cast<std::int64_t>(event.stream_version.value()));
