@@ -53,3 +53,83 @@ TEST_CASE("BatchWriter shows a batch its own changes and commits one change per 
 
 }  // namespace
 }  // namespace ledger::projections
+
+namespace ledger::projections {
+namespace {
+
+Row Counted(const TableSpec& t, const std::string& stream, std::int64_t count) {
+  Row row(t);
+  row.SetText("tenant_id", "t1").SetText("stream_id", stream).SetInt("count", count)
+      .SetInt("last_position", 1);
+  return row;
+}
+
+Key KeyOf(const std::string& stream) { return {std::string("t1"), stream}; }
+
+TEST_CASE("RowCache answers what it was told, and nothing else") {
+  testing::CountingProjector projector;
+  const TableSpec& t = projector.table();
+  RowCache cache(1 << 20);
+  CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("a")).has_value());  // unknown: ask
+
+  cache.Put(TableSet::kLive, t, KeyOf("a"), Counted(t, "a", 3));
+  cache.Put(TableSet::kLive, t, KeyOf("gone"), std::nullopt);
+  auto a = cache.Find(TableSet::kLive, t, KeyOf("a"));
+  REQUIRE(a.has_value());
+  REQUIRE(a->has_value());
+  CHECK((*a)->Int("count") == 3);
+  auto gone = cache.Find(TableSet::kLive, t, KeyOf("gone"));
+  REQUIRE(gone.has_value());      // known ...
+  CHECK_FALSE(gone->has_value());  // ... to be absent
+  // The same key in the other table set is another row.
+  CHECK_FALSE(cache.Find(TableSet::kShadow, t, KeyOf("a")).has_value());
+
+  cache.Forget(t);
+  CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("a")).has_value());
+  CHECK(cache.bytes() == 0);
+}
+
+TEST_CASE("RowCache: a table created empty holds no row it was not told of") {
+  testing::CountingProjector projector;
+  const TableSpec& t = projector.table();
+  RowCache cache(1 << 20);
+  cache.MarkEmpty(TableSet::kShadow, t);
+  auto fresh = cache.Find(TableSet::kShadow, t, KeyOf("new"));
+  REQUIRE(fresh.has_value());
+  CHECK_FALSE(fresh->has_value());
+  // The live table was not created empty: unknown there.
+  CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("new")).has_value());
+
+  cache.Put(TableSet::kShadow, t, KeyOf("new"), Counted(t, "new", 1));
+  CHECK(cache.Find(TableSet::kShadow, t, KeyOf("new"))->value().Int("count") == 1);
+
+  SUBCASE("a written row pushed out of the cache is unknown again, never absent") {
+    RowCache tiny(1);  // every Put evicts at once
+    tiny.MarkEmpty(TableSet::kShadow, t);
+    tiny.Put(TableSet::kShadow, t, KeyOf("w"), Counted(t, "w", 9));
+    CHECK(tiny.bytes() <= 1);
+    CHECK_FALSE(tiny.Find(TableSet::kShadow, t, KeyOf("w")).has_value());
+    // A key never written is still known absent.
+    CHECK(tiny.Find(TableSet::kShadow, t, KeyOf("never")).has_value());
+  }
+  SUBCASE("Clear forgets that the table was empty") {
+    cache.Clear();
+    CHECK_FALSE(cache.Find(TableSet::kShadow, t, KeyOf("other")).has_value());
+  }
+}
+
+TEST_CASE("RowCache stays within its budget, dropping the least recently used") {
+  testing::CountingProjector projector;
+  const TableSpec& t = projector.table();
+  RowCache cache(4096);
+  for (int i = 0; i < 1000; ++i) {
+    std::string stream = "s" + std::to_string(i);
+    cache.Put(TableSet::kLive, t, KeyOf(stream), Counted(t, stream, i));
+    CHECK(cache.bytes() <= 4096);
+  }
+  CHECK(cache.Find(TableSet::kLive, t, KeyOf("s999")).has_value());
+  CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("s0")).has_value());
+}
+
+}  // namespace
+}  // namespace ledger::projections
