@@ -27,33 +27,6 @@ int CompareValues(const Value& a, const Value& b) {
       a);
 }
 
-Status CheckRow(const RowChange& change) {
-  if (change.table == nullptr) return InvalidArgument("row change without a table");
-  if (change.key.size() != change.table->primary_key.size()) {
-    return InvalidArgument(change.table->name + ": key has the wrong number of columns");
-  }
-  if (!change.row) return Status::Ok();
-  if (&change.row->spec() != change.table && change.row->spec().name != change.table->name) {
-    return InvalidArgument(change.table->name + ": row of another table");
-  }
-  const auto& columns = change.table->columns;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const Value& v = change.row->values()[i];
-    if (!ValueFits(v, columns[i].type)) {
-      return InvalidArgument(change.table->name + "." + columns[i].name + ": wrong type");
-    }
-    bool in_key = std::find(change.table->primary_key.begin(), change.table->primary_key.end(),
-                            columns[i].name) != change.table->primary_key.end();
-    if (v.index() == 0 && (in_key || !columns[i].nullable)) {
-      return InvalidArgument(change.table->name + "." + columns[i].name + " is null");
-    }
-  }
-  if (CanonicalKey(change.row->PrimaryKey()) != CanonicalKey(change.key)) {
-    return InvalidArgument(change.table->name + ": row's key differs from the change's key");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 bool KeyLess(const Key& a, const Key& b) {
@@ -120,7 +93,7 @@ Result<std::vector<std::optional<Row>>> MemoryReadModelStore::Fetch(const TableS
 Status MemoryReadModelStore::Commit(const CommitRequest& request) {
   std::lock_guard lock(mu_);
   for (const RowChange& change : request.changes) {
-    LEDGER_RETURN_IF_ERROR(CheckRow(change));
+    LEDGER_RETURN_IF_ERROR(CheckRowChange(change));
     if (!tables_.contains(PhysicalTableName(*change.table, request.set))) {
       return FailedPrecondition("no table " + PhysicalTableName(*change.table, request.set));
     }
@@ -194,10 +167,6 @@ Status MemoryReadModelStore::Scan(const TableSpec& table,
             [](const Row& a, const Row& b) { return KeyLess(a.PrimaryKey(), b.PrimaryKey()); });
   for (const Row& row : rows) LEDGER_RETURN_IF_ERROR(visit(row));
   return Status::Ok();
-}
-
-std::string PhysicalTableName(const TableSpec& table, TableSet set) {
-  return set == TableSet::kLive ? table.name : table.name + "__shadow";
 }
 
 }  // namespace ledger::projections

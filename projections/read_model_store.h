@@ -43,6 +43,12 @@ struct RowChange {
   std::optional<Row> row;
 };
 
+// The checks every backend makes of a change before writing anything (InvalidArgument):
+// a table is named; the key has one non-NULL value of the right type per primary-key column;
+// a row belongs to the table, fits every column's type, has no NULL where the table forbids
+// one, and carries the change's key.
+Status CheckRowChange(const RowChange& change);
+
 struct CommitRequest {
   TableSet set = TableSet::kLive;
   std::vector<RowChange> changes;  // applied in order

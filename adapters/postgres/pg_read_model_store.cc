@@ -328,30 +328,10 @@ Result<std::string> TenantOf(const TableSpec& table, const Key& key) {
   return *tenant;
 }
 
+// The shared checks, and PostgreSQL's own: a tenant other than '' and '*'.
 Status CheckChange(const RowChange& change) {
-  if (change.table == nullptr) return InvalidArgument("row change without a table");
-  const TableSpec& table = *change.table;
-  LEDGER_RETURN_IF_ERROR(TenantOf(table, change.key));
-  if (!change.row) return Status::Ok();
-  if (&change.row->spec() != &table && change.row->spec().name != table.name) {
-    return InvalidArgument(table.name + ": row of another table");
-  }
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const Value& v = change.row->values()[i];
-    if (!projections::ValueFits(v, table.columns[i].type)) {
-      return InvalidArgument(table.name + "." + table.columns[i].name + ": wrong type");
-    }
-    bool in_key = std::find(table.primary_key.begin(), table.primary_key.end(),
-                            table.columns[i].name) != table.primary_key.end();
-    if (v.index() == 0 && (in_key || !table.columns[i].nullable)) {
-      return InvalidArgument(table.name + "." + table.columns[i].name + " is null");
-    }
-  }
-  Key row_key = change.row->PrimaryKey();
-  if (row_key != change.key && KeyIdentity(row_key) != KeyIdentity(change.key)) {
-    return InvalidArgument(table.name + ": row's key differs from the change's key");
-  }
-  return Status::Ok();
+  LEDGER_RETURN_IF_ERROR(projections::CheckRowChange(change));
+  return TenantOf(*change.table, change.key).status();
 }
 
 Status CheckCheckpoint(const Checkpoint& c) {

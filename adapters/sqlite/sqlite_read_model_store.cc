@@ -75,41 +75,6 @@ bool InKey(const TableSpec& table, const std::string& column) {
          table.primary_key.end();
 }
 
-// The contract's InvalidArgument cases, checked before any lock is taken.
-Status CheckChange(const RowChange& change) {
-  if (change.table == nullptr) return InvalidArgument("a row change names no table");
-  const TableSpec& table = *change.table;
-  if (change.key.size() != table.primary_key.size()) {
-    return InvalidArgument(table.name + ": the key has " + std::to_string(change.key.size()) +
-                           " parts, the primary key " + std::to_string(table.primary_key.size()));
-  }
-  for (std::size_t i = 0; i < change.key.size(); ++i) {
-    const projections::Column& column = table.columns[*table.ColumnIndex(table.primary_key[i])];
-    if (change.key[i].index() == 0 || !projections::ValueFits(change.key[i], column.type)) {
-      return InvalidArgument(table.name + ": key part " + column.name + " is NULL or mistyped");
-    }
-  }
-  if (!change.row) return Status::Ok();
-  const Row& row = *change.row;
-  if (row.spec().name != table.name || row.values().size() != table.columns.size()) {
-    return InvalidArgument(table.name + ": the row belongs to table " + row.spec().name);
-  }
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const projections::Column& column = table.columns[i];
-    const Value& value = row.values()[i];
-    if (!projections::ValueFits(value, column.type)) {
-      return InvalidArgument(table.name + "." + column.name + " holds a value of another type");
-    }
-    if (value.index() == 0 && (!column.nullable || InKey(table, column.name))) {
-      return InvalidArgument(table.name + "." + column.name + " may not be NULL");
-    }
-  }
-  if (projections::CanonicalKey(row.PrimaryKey()) != projections::CanonicalKey(change.key)) {
-    return InvalidArgument(table.name + ": the row's key differs from the change's key");
-  }
-  return Status::Ok();
-}
-
 std::string Quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 std::string ColumnList(const std::vector<std::string>& names) {
@@ -528,7 +493,7 @@ Status SqliteReadModelStore::Commit(const CommitRequest& request) {
     if (change.table != nullptr && valid_specs.insert(change.table).second) {
       LEDGER_RETURN_IF_ERROR(CheckSpec(*change.table));
     }
-    LEDGER_RETURN_IF_ERROR(CheckChange(change));
+    LEDGER_RETURN_IF_ERROR(projections::CheckRowChange(change));
   }
   for (const CheckpointMove& move : request.checkpoints) {
     LEDGER_RETURN_IF_ERROR(CheckMoveFits(move));
