@@ -1,0 +1,311 @@
+// The SQL text and binary values of the PostgreSQL read-model store (pg_read_model_sql.h).
+#include "adapters/postgres/pg_read_model_sql.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "engine/time.h"
+
+namespace ledger::pg {
+
+using projections::ColumnType;
+using projections::Key;
+using projections::Row;
+using projections::TableSpec;
+using projections::Value;
+
+// Element types pg_params.h does not list (pg_type.dat; fixed across server versions).
+constexpr auto kBoolOid = static_cast<TypeOid>(16);
+constexpr auto kJsonbOid = static_cast<TypeOid>(3802);
+// jsonb's binary format: a version byte, then the JSON text.
+constexpr char kJsonbVersion = 1;
+// The earliest time a timestamptz holds (4714-11-24 BC, Julian day 0), in Unix microseconds.
+constexpr std::int64_t kMinTimestampMicros = -210'866'803'200'000'000;
+
+bool IsSqlName(std::string_view name) {
+  if (name.empty() || name.size() > 63 || (name.front() >= '0' && name.front() <= '9')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// An identifier, quoted. Every name reaching here is [a-z0-9_] (ValidateTableSpec, IsSqlName),
+// so quoting only keeps reserved words ("order", "user") usable as names.
+std::string Ident(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+static std::string_view SqlType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return "text COLLATE \"C\"";
+    case ColumnType::kInteger:
+      return "bigint";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kTimestamp:
+      return "timestamptz";
+    case ColumnType::kJson:
+      return "jsonb";
+  }
+  return "text";
+}
+
+static std::string_view ArrayType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return "text[]";
+    case ColumnType::kInteger:
+      return "bigint[]";
+    case ColumnType::kBoolean:
+      return "boolean[]";
+    case ColumnType::kTimestamp:
+      return "timestamptz[]";
+    case ColumnType::kJson:
+      return "jsonb[]";
+  }
+  return "text[]";
+}
+
+static TypeOid ElementOid(ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return TypeOid::kText;
+    case ColumnType::kInteger:
+      return TypeOid::kInt8;
+    case ColumnType::kBoolean:
+      return kBoolOid;
+    case ColumnType::kTimestamp:
+      return TypeOid::kTimestamptz;
+    case ColumnType::kJson:
+      return kJsonbOid;
+  }
+  return TypeOid::kText;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values in binary: one array parameter per column, rows as array elements.
+
+static Status AddValue(ArrayParam& array, const Value& value, ColumnType type) {
+  if (!projections::ValueFits(value, type)) {
+    return InvalidArgument("a value does not fit its column's type " +
+                           std::string(projections::ColumnTypeName(type)));
+  }
+  if (value.index() == 0) {
+    array.AddNull();
+  } else if (const auto* s = std::get_if<std::string>(&value)) {
+    array.Add(*s);
+  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    array.Add(pg::EncodeInt64(*i));
+  } else if (const auto* b = std::get_if<bool>(&value)) {
+    array.Add(std::string(1, *b ? '\1' : '\0'));
+  } else if (const auto* t = std::get_if<Timestamp>(&value)) {
+    if (t->value() < kMinTimestampMicros) {
+      return InvalidArgument("time " + std::to_string(t->value()) +
+                             "µs is before 4714 BC, the earliest PostgreSQL holds");
+    }
+    array.Add(pg::EncodeTimestamp(*t));
+  } else {
+    array.Add(kJsonbVersion + std::get<projections::JsonText>(value).text);
+  }
+  return Status::Ok();
+}
+
+static Result<Value> DecodeValue(std::string_view bytes, ColumnType type) {
+  switch (type) {
+    case ColumnType::kText:
+      return Value(std::string(bytes));
+    case ColumnType::kInteger:
+      if (bytes.size() != 8) break;
+      return Value(pg::DecodeInt64(bytes));
+    case ColumnType::kBoolean:
+      if (bytes.size() != 1) break;
+      return Value(bytes[0] != 0);
+    case ColumnType::kTimestamp:
+      if (bytes.size() != 8) break;
+      return Value(pg::DecodeTimestamp(bytes));
+    case ColumnType::kJson:
+      if (bytes.empty() || bytes[0] != kJsonbVersion) break;
+      return Value(projections::JsonText{std::string(bytes.substr(1))});
+  }
+  return FailedPrecondition("a column's stored type is not its declared " +
+                            std::string(projections::ColumnTypeName(type)) +
+                            "; the table predates its declaration: rebuild the projector");
+}
+
+// Row `i` of a result selecting every column of `table`, in declaration order.
+Result<Row> DecodeRow(const TableSpec& table, const PgResult& result, int i) {
+  Row row(table);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    int column = static_cast<int>(c);
+    if (result.IsNull(i, column)) continue;
+    LEDGER_ASSIGN_OR_RETURN(row.mutable_values()[c],
+                            DecodeValue(result.Get(i, column), table.columns[c].type));
+  }
+  return row;
+}
+
+// A key's identity for matching rows to keys within one call: each part's type and bytes
+// (JSON in canonical form, as CanonicalKey compares it). Cheaper than CanonicalKey, which
+// quotes every text as JSON; for keys of one table, equal exactly when CanonicalKey is.
+std::string KeyIdentity(const Key& key) {
+  std::string out;
+  for (const Value& part : key) {
+    out += static_cast<char>('0' + part.index());
+    std::string bytes;
+    if (const auto* s = std::get_if<std::string>(&part)) {
+      bytes = *s;
+    } else if (const auto* i = std::get_if<std::int64_t>(&part)) {
+      bytes = pg::EncodeInt64(*i);
+    } else if (const auto* b = std::get_if<bool>(&part)) {
+      bytes = *b ? "1" : "0";
+    } else if (const auto* t = std::get_if<Timestamp>(&part)) {
+      bytes = pg::EncodeInt64(t->value());
+    } else if (part.index() != 0) {
+      bytes = projections::CanonicalValue(part);
+    }
+    out += std::to_string(bytes.size()) + ':' + bytes;
+  }
+  return out;
+}
+
+// Arrays of the primary-key columns of `keys`, in primary-key order.
+Result<Params> KeyArrays(const TableSpec& table, std::span<const Key* const> keys) {
+  Params params;
+  for (std::size_t k = 0; k < table.primary_key.size(); ++k) {
+    ColumnType type = table.columns[*table.ColumnIndex(table.primary_key[k])].type;
+    ArrayParam array(ElementOid(type));
+    for (const Key* key : keys) LEDGER_RETURN_IF_ERROR(AddValue(array, (*key)[k], type));
+    params.Array(array);
+  }
+  return params;
+}
+
+// Arrays of every column of `rows`, in declaration order.
+Result<Params> RowArrays(const TableSpec& table, std::span<const Row* const> rows) {
+  Params params;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    ArrayParam array(ElementOid(table.columns[c].type));
+    for (const Row* row : rows) {
+      LEDGER_RETURN_IF_ERROR(AddValue(array, row->values()[c], table.columns[c].type));
+    }
+    params.Array(array);
+  }
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL text. `qualified` is the schema-qualified physical table name.
+
+static std::string ColumnList(const TableSpec& table) {
+  std::string out;
+  for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + Ident(column.name);
+  return out;
+}
+
+static std::string KeyList(const TableSpec& table) {
+  std::string out;
+  for (const auto& column : table.primary_key) out += (out.empty() ? "" : ", ") + Ident(column);
+  return out;
+}
+
+// "unnest($1::text[], $2::bigint[])" over `columns`, parameters numbered from 1.
+static std::string Unnest(const TableSpec& table, std::span<const std::string> columns) {
+  std::string out = "unnest(";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    ColumnType type = table.columns[*table.ColumnIndex(columns[i])].type;
+    out += (i == 0 ? "$" : ", $") + std::to_string(i + 1) + "::" + std::string(ArrayType(type));
+  }
+  return out + ")";
+}
+
+static std::vector<std::string> ColumnNames(const TableSpec& table) {
+  std::vector<std::string> names;
+  for (const auto& column : table.columns) names.push_back(column.name);
+  return names;
+}
+
+std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
+  std::string set;
+  for (const auto& column : table.columns) {
+    if (std::find(table.primary_key.begin(), table.primary_key.end(), column.name) !=
+        table.primary_key.end()) {
+      continue;
+    }
+    set += (set.empty() ? "" : ", ") + Ident(column.name) + " = excluded." + Ident(column.name);
+  }
+  std::vector<std::string> names = ColumnNames(table);
+  return "INSERT INTO " + qualified + " (" + ColumnList(table) + ") SELECT * FROM " +
+         Unnest(table, names) + " ON CONFLICT (" + KeyList(table) + ") DO " +
+         (set.empty() ? "NOTHING" : "UPDATE SET " + set);
+}
+
+static std::string KeyFilter(const TableSpec& table) {
+  return "(" + KeyList(table) + ") IN (SELECT * FROM " + Unnest(table, table.primary_key) + ")";
+}
+
+std::string DeleteSql(const TableSpec& table, const std::string& qualified) {
+  return "DELETE FROM " + qualified + " WHERE " + KeyFilter(table);
+}
+
+std::string FetchSql(const TableSpec& table, const std::string& qualified) {
+  return "SELECT " + ColumnList(table) + " FROM " + qualified + " WHERE " + KeyFilter(table);
+}
+
+std::string ScanSql(const TableSpec& table, const std::string& qualified) {
+  std::string order;
+  for (const std::string& column : table.primary_key) {
+    bool text = table.columns[*table.ColumnIndex(column)].type == ColumnType::kText;
+    order += (order.empty() ? "" : ", ") + Ident(column) + (text ? " COLLATE \"C\"" : "");
+  }
+  return "SELECT " + ColumnList(table) + " FROM " + qualified + " ORDER BY " + order;
+}
+
+// The table, its indexes, row-level security and grants (the header lists the policies).
+// Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames
+// them with the table, so a later shadow table can take the shadow names again.
+std::string CreateTableSql(const TableSpec& table, const std::string& schema,
+                           const std::string& physical) {
+  const std::string qualified = Ident(schema) + "." + Ident(physical);
+  std::string sql = "CREATE TABLE " + qualified + " (";
+  for (const auto& column : table.columns) {
+    bool in_key = std::find(table.primary_key.begin(), table.primary_key.end(), column.name) !=
+                  table.primary_key.end();
+    sql += Ident(column.name) + " " + std::string(SqlType(column.type)) +
+           (in_key || !column.nullable ? " NOT NULL" : "") + ", ";
+  }
+  // '' is what current_setting returns once a transaction-local setting has ended, '*' the
+  // all-tenants scope: a row of either tenant would be visible where no tenant is meant.
+  sql += "CONSTRAINT tenant_id_valid CHECK (tenant_id NOT IN ('', '*')), ";
+  sql += "CONSTRAINT " + Ident(physical + "_pkey") + " PRIMARY KEY (" + KeyList(table) + "));\n";
+  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
+    std::string columns;
+    for (const auto& c : table.indexes[i]) columns += (columns.empty() ? "" : ", ") + Ident(c);
+    sql += "CREATE INDEX " + Ident(physical + "_ix" + std::to_string(i + 1)) + " ON " + qualified +
+           " (" + columns + ");\n";
+  }
+  const std::string tenant = "tenant_id = current_setting('ledger.tenant', true)";
+  const std::string any_tenant = "(current_setting('ledger.tenant', true) = '*' OR " + tenant + ")";
+  std::string reader = tenant;
+  if (table.customer_scoped) {
+    reader +=
+        " AND (coalesce(current_setting('ledger.customer', true), '') = '' OR "
+        "customer_id = current_setting('ledger.customer', true))";
+  }
+  sql += "ALTER TABLE " + qualified + " ENABLE ROW LEVEL SECURITY;\n";
+  sql += "ALTER TABLE " + qualified + " FORCE ROW LEVEL SECURITY;\n";
+  sql += "CREATE POLICY reader_tenant ON " + qualified + " FOR SELECT TO ledger_reader USING (" +
+         reader + ");\n";
+  sql += "CREATE POLICY auditor_read ON " + qualified + " FOR SELECT TO ledger_auditor USING " +
+         any_tenant + ";\n";
+  sql += "CREATE POLICY projector_read ON " + qualified + " FOR SELECT TO ledger_projector USING " +
+         any_tenant + ";\n";
+  sql += "CREATE POLICY projector_write ON " + qualified + " FOR ALL TO ledger_projector USING (" +
+         tenant + ") WITH CHECK (" + tenant + ");\n";
+  sql += "REVOKE ALL ON " + qualified + " FROM PUBLIC;\n";
+  sql += "GRANT SELECT ON " + qualified + " TO ledger_reader, ledger_auditor;\n";
+  return sql;
+}
+
+}  // namespace ledger::pg

@@ -1,0 +1,59 @@
+// The SQL text and binary values of the PostgreSQL read-model store: how a TableSpec becomes
+// a table with its row-level security, how rows travel as binary arrays, and the statements
+// that write, fetch and scan them. Internal to adapters/postgres (pg_read_model_store.cc).
+#ifndef LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_
+#define LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "adapters/postgres/pg_params.h"
+#include "adapters/postgres/pg_result.h"
+#include "projections/read_model.h"
+
+namespace ledger::pg {
+
+// Whether `name` may name a schema or table: [a-z0-9_], not starting with a digit, <= 63 bytes.
+bool IsSqlName(std::string_view name);
+
+// An identifier, quoted. Every name reaching here is [a-z0-9_] (ValidateTableSpec, IsSqlName),
+// so quoting only keeps reserved words ("order", "user") usable as names.
+std::string Ident(std::string_view name);
+
+// Row `i` of a result selecting every column of `table`, in declaration order.
+Result<projections::Row> DecodeRow(const projections::TableSpec& table, const PgResult& result,
+                                   int i);
+
+// A key's identity for matching rows to keys within one call: each part's type and bytes
+// (JSON in canonical form, as CanonicalKey compares it). Cheaper than CanonicalKey, which
+// quotes every text as JSON; for keys of one table, equal exactly when CanonicalKey is.
+std::string KeyIdentity(const projections::Key& key);
+
+// Arrays of the primary-key columns of `keys`, in primary-key order.
+Result<Params> KeyArrays(const projections::TableSpec& table,
+                         std::span<const projections::Key* const> keys);
+
+// Arrays of every column of `rows`, in declaration order.
+Result<Params> RowArrays(const projections::TableSpec& table,
+                         std::span<const projections::Row* const> rows);
+
+// Statements over the schema-qualified physical table `qualified`, taking KeyArrays or
+// RowArrays as parameters: upsert every row, delete by key, fetch by key, scan in key order.
+std::string UpsertSql(const projections::TableSpec& table, const std::string& qualified);
+
+std::string DeleteSql(const projections::TableSpec& table, const std::string& qualified);
+
+std::string FetchSql(const projections::TableSpec& table, const std::string& qualified);
+
+std::string ScanSql(const projections::TableSpec& table, const std::string& qualified);
+
+// The table, its indexes, row-level security and grants (the header lists the policies).
+// Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames
+// them with the table, so a later shadow table can take the shadow names again.
+std::string CreateTableSql(const projections::TableSpec& table, const std::string& schema,
+                           const std::string& physical);
+
+}  // namespace ledger::pg
+
+#endif  // LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_
