@@ -16,9 +16,18 @@ Timestamp TimeAt(const json::object& o, std::string_view key) {
   return t.ok() ? *t : Timestamp(0);
 }
 
+// A later status moves the state on; a restatement of the same status moves its time back; a
+// non-final status recorded after a final one is history (an earlier attempt's news that
+// arrived late) and leaves the state as it is.
 void SetStatus(PaymentState& state, PaymentStatus status, const json::object& payload) {
+  Timestamp at = TimeAt(payload, "at");
+  if (status == state.status) {
+    state.status_at = std::min(state.status_at, at);
+    return;
+  }
+  if (IsFinal(state.status) && !IsFinal(status)) return;
   state.status = status;
-  state.status_at = TimeAt(payload, "at");
+  state.status_at = at;
 }
 
 }  // namespace
@@ -71,7 +80,11 @@ Result<PaymentState> FoldPayment(std::span<const RecordedEvent> history) {
       int& rank = state.disputes[StringAt(p, "dispute_id")];
       rank = std::max(rank, DisputeRank(StringAt(p, "status")));
     } else if (t == kPaymentDisputeWon || t == kPaymentDisputeLost) {
-      state.disputes[StringAt(p, "dispute_id")] = 3;
+      std::string id = StringAt(p, "dispute_id");
+      state.disputes[id] = 3;
+      Timestamp at = TimeAt(p, "at");
+      auto [closed, first] = state.dispute_closed_at.emplace(id, at);
+      if (!first) closed->second = std::min(closed->second, at);
     } else if (t == kPaymentEarlyFraudWarning) {
       state.fraud_warnings.insert(StringAt(p, "warning_id"));
     } else if (t == kPaymentAnomalyRecorded) {

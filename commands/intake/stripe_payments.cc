@@ -194,9 +194,21 @@ DomainEvent Anomaly(std::string_view kind, std::string reason, PaymentStatus inc
 
 // Whether `incoming` (at the provider time of `fact`) moves the status on, is stale, or
 // contradicts a final status.
+//
+// Arrival order must not matter, and a status is often first learnt from an event about
+// something else (a refund's charge says the payment succeeded, at the refund's time). So an
+// incoming fact that dates a known status earlier is recorded as a restatement (the same event
+// type, its earlier `at`), and an earlier attempt's non-final news that arrives after a final
+// status is recorded as history (the projector fills in its time without moving the status).
 void DecideStatus(const ProviderFact& fact, StatusFact incoming, const std::string& pi,
                   const PaymentState& state, DomainEvents& out) {
-  if (incoming.status == PaymentStatus::kNone || incoming.status == state.status) return;
+  if (incoming.status == PaymentStatus::kNone) return;
+  if (incoming.status == state.status) {
+    if (fact.created < state.status_at) {
+      out.push_back(Event(StatusEventType(incoming.status), std::move(incoming.payload), fact));
+    }
+    return;
+  }
   if (IsFinal(state.status)) {
     bool contradicts = IsFinal(incoming.status) || fact.created > state.status_at;
     if (contradicts) {
@@ -207,8 +219,11 @@ void DecideStatus(const ProviderFact& fact, StatusFact incoming, const std::stri
                                       " was reported " +
                                       std::string(PaymentStatusName(incoming.status)),
                             incoming.status, pi, fact, state));
+      return;
     }
-    return;  // else an earlier attempt's news, arriving late
+    // An earlier attempt's news, arriving late: history, not a change of status.
+    out.push_back(Event(StatusEventType(incoming.status), std::move(incoming.payload), fact));
+    return;
   }
   bool newer = fact.created > state.status_at ||
                (fact.created == state.status_at && Rank(incoming.status) > Rank(state.status));
@@ -277,6 +292,11 @@ void DecideDispute(const ProviderFact& fact, const std::string& pi, const Paymen
                                     : json::value(nullptr);
     out.push_back(Event(kPaymentDisputed, std::move(opened), fact));
     if (rank < 3) return;  // else it is already closed: record the outcome too
+  } else if (rank == 3 && current == 3) {
+    // Closed already; a closing fact dated earlier (closed arriving after funds_reinstated)
+    // restates when it closed.
+    auto closed = state.dispute_closed_at.find(id);
+    if (closed == state.dispute_closed_at.end() || fact.created >= closed->second) return;
   } else if (rank <= current) {
     return;  // no news, or older news
   }

@@ -54,6 +54,11 @@ std::string RefundStatusOf(const Row& r) {
 void ApplyStatus(const std::string& type, const Payload& p, Row& r) {
   std::string status = type.substr(std::string_view("payment.").size());
   std::optional<Timestamp> at = p.Time("at");
+  // Once the payment is final, a status event is a restatement (the translator learnt an
+  // earlier time for a known status) or an earlier attempt's news arriving late: either way
+  // the earliest time reported is when it happened, whatever the arrival order.
+  std::optional<Timestamp> known = r.Time(status + "_at");
+  if (IsFinal(r.Text("status")) && known && at && *known < *at) at = known;
   SetIfGiven(r, status + "_at", at);
   MergeCustomer(r, p);
   SetIfGiven(r, "currency", p.String("currency"));
@@ -98,7 +103,12 @@ void ApplyDispute(const std::string& type, const Payload& p, Row& r) {
     r.SetText("dispute_status", status);
   }
   if (type == "payment.dispute_won" || type == "payment.dispute_lost") {
-    SetIfGiven(r, "dispute_closed_at", p.Time("at"));
+    // The earliest closing time: the translator restates it when charge.dispute.closed
+    // arrives after charge.dispute.funds_reinstated.
+    std::optional<Timestamp> closed = p.Time("at");
+    std::optional<Timestamp> known = r.Time("dispute_closed_at");
+    if (known && closed && *known < *closed) closed = known;
+    SetIfGiven(r, "dispute_closed_at", closed);
   }
   if (r.IsNull("charge_id")) SetIfGiven(r, "charge_id", p.String("charge_id"));
 }
@@ -106,7 +116,8 @@ void ApplyDispute(const std::string& type, const Payload& p, Row& r) {
 class PaymentsProjector final : public Projector {
  public:
   std::string_view name() const override { return "payments"; }
-  std::uint32_t version() const override { return 1; }
+  // 2: a final payment's status times and a dispute's closing time keep the earliest reported.
+  std::uint32_t version() const override { return 2; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
     return std::find(kHandled.begin(), kHandled.end(), type) != kHandled.end();

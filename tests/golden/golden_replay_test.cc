@@ -133,16 +133,11 @@ TEST_CASE("out of order and redelivered, the Stripe story has the ordered story'
   CheckSameRowsAsOrderedStory({"order_lines", "orders"});
 }
 
-// KNOWN DEFECT (reported to the lead; commands/intake and projections/orders own it): the
-// payments rows keep when a fact was first seen rather than when it happened. Out of order,
-// payment.succeeded of the card payment is derived from charge.refunded, so succeeded_at is
-// the refund's time; dispute_closed_at is charge.dispute.funds_reinstated's time when that
-// arrives first; and the async payment's late payment_intent.processing is dropped, so its
-// charge_id and processing_at stay NULL. should_fail keeps this strict: once the translator
-// decides from the objects' own times, this case passes, doctest reports that as a failure,
-// and the decorator must go (ArrivalIndependentTables() already lists payments).
-TEST_CASE("out of order and redelivered, the Stripe story has the ordered story's payments" *
-          doctest::should_fail()) {
+// The payments rows keep when a fact happened, not when it was first seen: out of order, the
+// card payment is first known as succeeded from charge.refunded (at the refund's time) and the
+// dispute as closed from funds_reinstated; the translator restates both times when the earlier
+// facts arrive, and records the async payment's late payment_intent.processing as history.
+TEST_CASE("out of order and redelivered, the Stripe story has the ordered story's payments") {
   CheckSameRowsAsOrderedStory({"payments"});
 }
 
