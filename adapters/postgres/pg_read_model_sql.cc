@@ -87,28 +87,32 @@ static TypeOid ElementOid(ColumnType type) {
 // ---------------------------------------------------------------------------------------------
 // Values in binary: one array parameter per column, rows as array elements.
 
-static Status AddValue(ArrayParam& array, const Value& value, ColumnType type) {
+// The binary form of a value that is not NULL, as a parameter or an array element.
+static Result<std::string> EncodeValue(const Value& value, ColumnType type) {
   if (!projections::ValueFits(value, type)) {
     return InvalidArgument("a value does not fit its column's type " +
                            std::string(projections::ColumnTypeName(type)));
   }
-  if (value.index() == 0) {
-    array.AddNull();
-  } else if (const auto* s = std::get_if<std::string>(&value)) {
-    array.Add(*s);
-  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    array.Add(pg::EncodeInt64(*i));
-  } else if (const auto* b = std::get_if<bool>(&value)) {
-    array.Add(std::string(1, *b ? '\1' : '\0'));
-  } else if (const auto* t = std::get_if<Timestamp>(&value)) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return pg::EncodeInt64(*i);
+  if (const auto* b = std::get_if<bool>(&value)) return std::string(1, *b ? '\1' : '\0');
+  if (const auto* t = std::get_if<Timestamp>(&value)) {
     if (t->value() < kMinTimestampMicros) {
       return InvalidArgument("time " + std::to_string(t->value()) +
                              "µs is before 4714 BC, the earliest PostgreSQL holds");
     }
-    array.Add(pg::EncodeTimestamp(*t));
-  } else {
-    array.Add(kJsonbVersion + std::get<projections::JsonText>(value).text);
+    return pg::EncodeTimestamp(*t);
   }
+  return kJsonbVersion + std::get<projections::JsonText>(value).text;
+}
+
+static Status AddValue(ArrayParam& array, const Value& value, ColumnType type) {
+  if (value.index() == 0) {  // NULL fits every type
+    array.AddNull();
+    return Status::Ok();
+  }
+  LEDGER_ASSIGN_OR_RETURN(std::string bytes, EncodeValue(value, type));
+  array.Add(bytes);
   return Status::Ok();
 }
 
@@ -260,6 +264,82 @@ std::string ScanSql(const TableSpec& table, const std::string& qualified) {
     order += (order.empty() ? "" : ", ") + Ident(column) + (text ? " COLLATE \"C\"" : "");
   }
   return "SELECT " + ColumnList(table) + " FROM " + qualified + " ORDER BY " + order;
+}
+
+namespace {
+
+// Builds a statement's parameters and their placeholders together, so numbering cannot drift.
+class ParamList {
+ public:
+  // "$n::<type>" for a value compared with a column of `type`; text COLLATE "C", so that the
+  // comparison is bytewise and matches the column's indexes.
+  Result<std::string> Add(const Value& value, ColumnType type) {
+    LEDGER_ASSIGN_OR_RETURN(std::string bytes, EncodeValue(value, type));
+    params_.Bytes(std::move(bytes));
+    return "$" + std::to_string(params_.count()) + "::" + std::string(SqlType(type));
+  }
+  Params Take() { return std::move(params_); }
+
+ private:
+  Params params_;
+};
+
+std::string_view FilterOperator(queries::FilterOp op) {
+  switch (op) {
+    case queries::FilterOp::kEqual:
+      return " = ";
+    case queries::FilterOp::kAtLeast:
+      return " >= ";
+    case queries::FilterOp::kBefore:
+      return " < ";
+  }
+  return " = ";
+}
+
+}  // namespace
+
+Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQuery& query,
+                              const std::string& qualified) {
+  const TableSpec& table = *query.table;
+  auto type_of = [&](const std::string& column) {
+    return table.columns[*table.ColumnIndex(column)].type;
+  };
+  ParamList params;
+  LEDGER_ASSIGN_OR_RETURN(std::string tenant, params.Add(Value(scope.tenant_id), ColumnType::kText));
+  std::string where = Ident("tenant_id") + " = " + tenant;
+  if (scope.customer_id && table.customer_scoped) {
+    LEDGER_ASSIGN_OR_RETURN(std::string customer,
+                            params.Add(Value(*scope.customer_id), ColumnType::kText));
+    where += " AND " + Ident("customer_id") + " = " + customer;
+  }
+  for (const queries::Filter& filter : query.filters) {
+    LEDGER_ASSIGN_OR_RETURN(std::string value, params.Add(filter.value, type_of(filter.column)));
+    where += " AND " + Ident(filter.column) + std::string(FilterOperator(filter.op)) + value;
+  }
+  std::string columns;
+  std::string order;
+  for (const std::string& column : query.order_by) {
+    columns += (columns.empty() ? "" : ", ") + Ident(column);
+    order += (order.empty() ? "" : ", ") + Ident(column) +
+             (type_of(column) == ColumnType::kText ? " COLLATE \"C\"" : "") +
+             (query.descending ? " DESC" : "");
+  }
+  if (query.after) {
+    // A row comparison, which a btree index serves as one range (not an OR of cases).
+    std::string cursor;
+    for (std::size_t i = 0; i < query.order_by.size(); ++i) {
+      LEDGER_ASSIGN_OR_RETURN(std::string value,
+                              params.Add((*query.after)[i], type_of(query.order_by[i])));
+      cursor += (cursor.empty() ? "" : ", ") + value;
+    }
+    where += " AND (" + columns + ")" + (query.descending ? " < (" : " > (") + cursor + ")";
+  }
+  LEDGER_ASSIGN_OR_RETURN(
+      std::string limit,
+      params.Add(Value(static_cast<std::int64_t>(query.limit)), ColumnType::kInteger));
+  return ListStatement{.sql = "SELECT " + ColumnList(table) + " FROM " + qualified + " WHERE " +
+                              where + " ORDER BY " + order + " LIMIT " + limit,
+                       .params = params.Take()};
 }
 
 // The table, its indexes, row-level security and grants (the header lists the policies).

@@ -1,6 +1,7 @@
 // The SQL text and binary values of the PostgreSQL read-model store: how a TableSpec becomes
 // a table with its row-level security, how rows travel as binary arrays, and the statements
-// that write, fetch and scan them. Internal to adapters/postgres (pg_read_model_store.cc).
+// that write, fetch and scan them, and list them for queries. Internal to adapters/postgres
+// (pg_read_model_store.cc, pg_read_model_reader.cc).
 #ifndef LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_
 #define LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_
 
@@ -11,6 +12,7 @@
 #include "adapters/postgres/pg_params.h"
 #include "adapters/postgres/pg_result.h"
 #include "projections/read_model.h"
+#include "queries/list_query.h"
 
 namespace ledger::pg {
 
@@ -47,6 +49,20 @@ std::string DeleteSql(const projections::TableSpec& table, const std::string& qu
 std::string FetchSql(const projections::TableSpec& table, const std::string& qualified);
 
 std::string ScanSql(const projections::TableSpec& table, const std::string& qualified);
+
+// A query's page as one SELECT of every column of query.table (decode with DecodeRow), with
+// its parameters: the scope's tenant (and customer, on a customer-scoped table) as equalities
+// the planner can match to the indexes, each filter, the keyset condition
+// `(c1, c2, ...) > ($a, $b, ...)` (`<` when descending), ORDER BY and LIMIT. Every value is a
+// binary parameter, never SQL text; text compares COLLATE "C" (bytewise). The WHERE clause
+// only helps the planner: row-level security scopes the rows whatever it says.
+// REQUIRES: queries::CheckListQuery(scope, query) is ok.
+struct ListStatement {
+  std::string sql;
+  Params params;
+};
+Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQuery& query,
+                              const std::string& qualified);
 
 // The table, its indexes, row-level security and grants (the header lists the policies).
 // Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames

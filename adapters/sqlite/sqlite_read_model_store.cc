@@ -19,6 +19,7 @@
 
 #include "adapters/sqlite/connection.h"
 #include "adapters/sqlite/migrator.h"
+#include "adapters/sqlite/read_model_values.h"
 #include "adapters/sqlite/reader_pool.h"
 #include "adapters/sqlite/transaction.h"
 #include "schema/migrations.h"
@@ -28,7 +29,6 @@ namespace {
 
 using projections::ColumnType;
 using projections::CommitRequest;
-using projections::JsonText;
 using projections::Key;
 using projections::Row;
 using projections::RowChange;
@@ -36,7 +36,9 @@ using projections::TableSet;
 using projections::TableSpec;
 using projections::Value;
 using sqlite::Connection;
+using sqlite::BindValue;
 using sqlite::ConnectionOptions;
+using sqlite::ReadRow;
 using sqlite::Statement;
 using sqlite::WriteTransaction;
 
@@ -139,52 +141,10 @@ std::string ScanSql(const TableSpec& table) {
          ColumnList(table.primary_key);
 }
 
-void BindValue(Statement& statement, int index, const Value& value) {
-  struct Binder {
-    Statement& s;
-    int i;
-    void operator()(std::monostate) const { s.BindNull(i); }
-    void operator()(const std::string& text) const { s.BindText(i, text); }
-    void operator()(std::int64_t n) const { s.BindInt64(i, n); }
-    void operator()(bool b) const { s.BindInt64(i, b ? 1 : 0); }
-    void operator()(Timestamp t) const { s.BindInt64(i, t.value()); }
-    void operator()(const JsonText& json) const { s.BindText(i, json.text); }
-  };
-  std::visit(Binder{statement, index}, value);
-}
-
 void BindKey(Statement& statement, const Key& key) {
   for (std::size_t i = 0; i < key.size(); ++i) {
     BindValue(statement, static_cast<int>(i + 1), key[i]);
   }
-}
-
-// The current row of a SELECT of every column of `table`, in declaration order.
-Row ReadRow(const Statement& statement, const TableSpec& table) {
-  Row row(table);
-  std::vector<Value>& values = row.mutable_values();
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    int c = static_cast<int>(i);
-    if (statement.ColumnIsNull(c)) continue;  // already NULL
-    switch (table.columns[i].type) {
-      case ColumnType::kText:
-        values[i] = statement.ColumnText(c);
-        break;
-      case ColumnType::kInteger:
-        values[i] = statement.ColumnInt64(c);
-        break;
-      case ColumnType::kBoolean:
-        values[i] = statement.ColumnInt64(c) != 0;
-        break;
-      case ColumnType::kTimestamp:
-        values[i] = Timestamp(statement.ColumnInt64(c));
-        break;
-      case ColumnType::kJson:
-        values[i] = JsonText{statement.ColumnText(c)};
-        break;
-    }
-  }
-  return row;
 }
 
 // ---------------------------------------------------------------------------------------------
