@@ -1,16 +1,20 @@
 #include "adapters/store/open_event_store.h"
 
+#include "adapters/store/open_read_model_reader.h"
 #include "adapters/store/open_read_model_store.h"
+#include "queries/memory_read_model_reader.h"
 
 #include <algorithm>
 #include <utility>
 
 #if LEDGER_HAVE_SQLITE_STORE
 #include "adapters/sqlite/sqlite_event_store.h"
+#include "adapters/sqlite/sqlite_read_model_reader.h"
 #include "adapters/sqlite/sqlite_read_model_store.h"
 #endif
 #if LEDGER_HAVE_POSTGRES_STORE
 #include "adapters/postgres/pg_event_store.h"
+#include "adapters/postgres/pg_read_model_reader.h"
 #include "adapters/postgres/pg_read_model_store.h"
 #endif
 
@@ -136,6 +140,36 @@ Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModelStore(
       LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgReadModelStore> store,
                               PgReadModelStore::Open(url));
       return std::unique_ptr<projections::ReadModelStore>(std::move(store));
+#else
+      return NotBuiltIn("PostgreSQL");
+#endif
+    }
+  }
+  return Internal("unhandled database backend");
+}
+
+Result<std::unique_ptr<queries::ReadModelReader>> OpenReadModelReader(
+    const std::string& url, projections::ReadModelStore& store) {
+  LEDGER_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
+  switch (parsed.backend) {
+    case Backend::kSqlite: {
+      if (parsed.target == kSqliteMemory) {
+        return std::unique_ptr<queries::ReadModelReader>(
+            std::make_unique<queries::MemoryReadModelReader>(store));
+      }
+#if LEDGER_HAVE_SQLITE_STORE
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteReadModelReader> reader,
+                              SqliteReadModelReader::Open(parsed.target));
+      return std::unique_ptr<queries::ReadModelReader>(std::move(reader));
+#else
+      return NotBuiltIn("SQLite");
+#endif
+    }
+    case Backend::kPostgres: {
+#if LEDGER_HAVE_POSTGRES_STORE
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgReadModelReader> reader,
+                              PgReadModelReader::Open(url));
+      return std::unique_ptr<queries::ReadModelReader>(std::move(reader));
 #else
       return NotBuiltIn("PostgreSQL");
 #endif
