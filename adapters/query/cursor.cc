@@ -77,9 +77,12 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     if (c == '-') c = '+';
     if (c == '_') c = '/';
   }
+  // Beast decodes padded text (its decoded_size() assumes whole quads), and stops at '='.
+  std::size_t unpadded = standard.size();
+  standard.append((4 - unpadded % 4) % 4, '=');
   std::string out(base64::decoded_size(standard.size()), '\0');
   auto [written, read] = base64::decode(out.data(), standard.data(), standard.size());
-  if (read != standard.size()) return std::nullopt;
+  if (read != unpadded) return std::nullopt;
   out.resize(written);
   return out;
 }
