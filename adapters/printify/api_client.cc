@@ -203,6 +203,8 @@ Result<jobs::kinds::PrintifyReply> ApiClient::CreateOrder(
                      }
                      try {
                        std::rethrow_exception(error);
+                     } catch (const boost::system::system_error& e) {
+                       failure = e.code().message();  // what() adds Boost's source location
                      } catch (const std::exception& e) {
                        failure = e.what();
                      }

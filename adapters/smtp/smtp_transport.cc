@@ -109,7 +109,9 @@ SmtpTransport::SmtpTransport(SmtpOptions options, Clock* clock)
 
 Result<MailReply> SmtpTransport::Send(const OutgoingMail& mail) {
   if (mail.to.empty() || mail.to.find_first_of("\r\n<> ") != std::string::npos) {
-    return InvalidArgument("not a usable recipient address: " + RedactAddressesIn(mail.to));
+    // Not even redacted: the text may hold line breaks meant for a header injection.
+    return InvalidArgument(
+        "the recipient address is empty or holds a line break, a space or angle brackets");
   }
   std::string from_header = options_.from_name.empty()
                                 ? options_.from_address

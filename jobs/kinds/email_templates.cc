@@ -67,13 +67,14 @@ const Templates kOrderConfirmation{
     "Your {{store_name}} order {{order_id}}",
     "Thank you for your order {{order_id}}.\n\n"
     "{{#lines}}{{quantity}} x {{description}}  {{amount}}\n{{/lines}}\n"
-    "Subtotal: {{subtotal}}\n"
+    "\nSubtotal: {{subtotal}}\n"
     "{{#has_shipping}}Shipping: {{shipping}}\n{{/has_shipping}}"
     "{{#has_discount}}Discount: -{{discount}}\n{{/has_discount}}"
     "{{#has_tax}}Tax: {{tax}}\n{{/has_tax}}"
-    "Total: {{total}}\n"
-    "{{#has_address}}\nShipping to:\n{{#address}}{{line}}\n{{/address}}{{/has_address}}"
-    "\nWe will write again when your order ships.\n",
+    "Total: {{total}}\n\n"
+    // No section tag stands alone on its line: mustache would take the line break with it.
+    "{{#has_address}}Shipping to:{{#address}}\n{{line}}{{/address}}\n\n{{/has_address}}"
+    "We will write again when your order ships.\n",
     "<p>Thank you for your order <strong>{{order_id}}</strong>.</p>\n"
     "<table>\n{{#lines}}<tr><td>{{quantity}} &times; {{description}}</td>"
     "<td style=\"text-align: right;\">{{amount}}</td></tr>\n{{/lines}}"
@@ -101,7 +102,7 @@ const Templates kDailyDrop{
     "Today's drop at {{store_name}}: {{drop_date}}",
     "Today's drop ({{drop_date}}):\n\n"
     "{{#products}}- {{name}}, {{price}}: {{url}}\n{{/products}}"
-    "{{^products}}Nothing new today; the shop is open as usual.\n{{/products}}"
+    "{{^products}}Nothing new today; the shop is open as usual.\n{{/products}}\n"
     "\nSee everything at {{shop_url}}\n\n"
     "You receive this because you subscribed to the daily drop. Unsubscribe: "
     "{{unsubscribe_url}}\n",
