@@ -12,3 +12,6 @@ find_package(cereal CONFIG REQUIRED)
 find_package(Hiredis 0.14 CONFIG REQUIRED)
 find_package(doctest CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)                 # SMTP delivery (adapters/smtp)
+# kainjow/mustache (libkainjow-mustache-dev) is one header and ships no CMake config.
+find_path(LEDGER_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
