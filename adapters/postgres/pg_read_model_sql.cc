@@ -305,7 +305,8 @@ Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQu
     return table.columns[*table.ColumnIndex(column)].type;
   };
   ParamList params;
-  LEDGER_ASSIGN_OR_RETURN(std::string tenant, params.Add(Value(scope.tenant_id), ColumnType::kText));
+  LEDGER_ASSIGN_OR_RETURN(std::string tenant,
+                          params.Add(Value(scope.tenant_id), ColumnType::kText));
   std::string where = Ident("tenant_id") + " = " + tenant;
   if (scope.customer_id && table.customer_scoped) {
     LEDGER_ASSIGN_OR_RETURN(std::string customer,

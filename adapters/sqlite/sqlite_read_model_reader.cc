@@ -73,8 +73,8 @@ ListStatement ListSql(const queries::Scope& scope, const queries::ListQuery& que
   for (const projections::Column& column : table.columns) {
     select += (select.empty() ? "" : ", ") + Quoted(column.name);
   }
-  out.sql = "SELECT " + select + " FROM " + Quoted(table.name) + " WHERE " + where +
-            " ORDER BY " + order + " LIMIT " + param(static_cast<std::int64_t>(query.limit));
+  out.sql = "SELECT " + select + " FROM " + Quoted(table.name) + " WHERE " + where + " ORDER BY " +
+            order + " LIMIT " + param(static_cast<std::int64_t>(query.limit));
   return out;
 }
 
@@ -154,11 +154,12 @@ Result<std::vector<Checkpoint>> SqliteReadModelReader::LoadCheckpoints() {
   while (true) {
     LEDGER_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return all;
-    all.push_back(Checkpoint{.name = s.ColumnText(0),
-                             .version = static_cast<std::uint32_t>(s.ColumnInt64(1)),
-                             .position = GlobalPosition(static_cast<std::uint64_t>(s.ColumnInt64(2))),
-                             .events = static_cast<std::uint64_t>(s.ColumnInt64(3)),
-                             .updated_at = Timestamp(s.ColumnInt64(4))});
+    all.push_back(
+        Checkpoint{.name = s.ColumnText(0),
+                   .version = static_cast<std::uint32_t>(s.ColumnInt64(1)),
+                   .position = GlobalPosition(static_cast<std::uint64_t>(s.ColumnInt64(2))),
+                   .events = static_cast<std::uint64_t>(s.ColumnInt64(3)),
+                   .updated_at = Timestamp(s.ColumnInt64(4))});
   }
 }
 

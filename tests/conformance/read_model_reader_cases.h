@@ -22,8 +22,8 @@ TEST_CASE_TEMPLATE_DEFINE("reader: a tenant sees its own rows only", F, reader_t
   CHECK(Ids(h.CheckSame(TenantScope("t1"), query)).empty());
 }
 
-TEST_CASE_TEMPLATE_DEFINE("reader: a customer sees its own rows of customer-scoped tables only",
-                          F, reader_customer_scope) {
+TEST_CASE_TEMPLATE_DEFINE("reader: a customer sees its own rows of customer-scoped tables only", F,
+                          reader_customer_scope) {
   Harness h(F::Open());
   h.Put({Order("t1", 1, "c1"), Order("t1", 2, "c2"), Order("t1", 3, std::nullopt),
          Order("t1", 4, "c1"), Order("t2", 5, "c1")});
@@ -74,8 +74,9 @@ TEST_CASE_TEMPLATE_DEFINE("reader: every filter on every type, NULL matching non
     std::vector<Value> values;
   };
   const std::vector<Probe> probes{
-      {"title", {Value(std::string()), Value(std::string("b")), Value(std::string("é")),
-                 Value(std::string("zzz"))}},
+      {"title",
+       {Value(std::string()), Value(std::string("b")), Value(std::string("é")),
+        Value(std::string("zzz"))}},
       {"status", {Value(std::string("new")), Value(std::string("paid"))}},
       {"score", {Value(kMinInt), Value(std::int64_t{-1}), Value(std::int64_t{0}), Value(kMaxInt)}},
       {"rank", {Value(std::int64_t{-2}), Value(std::int64_t{0})}},
@@ -206,11 +207,12 @@ TEST_CASE_TEMPLATE_DEFINE("reader: paging visits every visible row once, in orde
     CheckPaging(h, t1, Query(Items(), {"status", "item_id"}, {}, descending));
     CheckPaging(h, t1, Query(Items(), {"rank", "flag", "item_id"}, {}, descending));
     CheckPaging(h, t1, Query(Items(), {"at", "status", "item_id"}, {}, descending));
-    CheckPaging(h, t1,
-                Query(Items(), {"item_id"},
-                      {Filter{"status", FilterOp::kAtLeast, Value(std::string("paid"))}},
-                      descending));
-    CheckPaging(h, CustomerScope("t1", "c2"), Query(Orders(), {"total", "order_no"}, {}, descending));
+    CheckPaging(
+        h, t1,
+        Query(Items(), {"item_id"},
+              {Filter{"status", FilterOp::kAtLeast, Value(std::string("paid"))}}, descending));
+    CheckPaging(h, CustomerScope("t1", "c2"),
+                Query(Orders(), {"total", "order_no"}, {}, descending));
   }
 }
 
@@ -273,33 +275,36 @@ TEST_CASE_TEMPLATE_DEFINE("reader: every invalid query is InvalidArgument", F, r
       {"tenant '*'", TenantScope("*"), ok},
       {"empty customer", CustomerScope("t1", ""), ok},
       {"no table", ok_scope, with([](ListQuery& q) { q.table = nullptr; })},
-      {"filter on an unknown column", ok_scope,
-       with([&](ListQuery& q) { q.filters = {Filter{"nope", FilterOp::kEqual, text("x")}}; })},
-      {"NULL filter value", ok_scope,
-       with([](ListQuery& q) { q.filters = {Filter{"title", FilterOp::kEqual, Value()}}; })},
-      {"filter value of another type", ok_scope,
-       with([](ListQuery& q) {
+      {"filter on an unknown column", ok_scope, with([&](ListQuery& q) {
+         q.filters = {Filter{"nope", FilterOp::kEqual, text("x")}};
+       })},
+      {"NULL filter value", ok_scope, with([](ListQuery& q) {
+         q.filters = {Filter{"title", FilterOp::kEqual, Value()}};
+       })},
+      {"filter value of another type", ok_scope, with([](ListQuery& q) {
          q.filters = {Filter{"rank", FilterOp::kAtLeast, Value(std::string("1"))}};
        })},
-      {"filter on JSON", ok_scope,
-       with([](ListQuery& q) {
+      {"filter on JSON", ok_scope, with([](ListQuery& q) {
          q.filters = {Filter{"attrs", FilterOp::kEqual, Value(JsonText{"{}"})}};
        })},
       {"empty order", ok_scope, with([](ListQuery& q) { q.order_by.clear(); })},
-      {"order by an unknown column", ok_scope,
-       with([](ListQuery& q) { q.order_by = {"nope", "item_id"}; })},
-      {"order by a column twice", ok_scope,
-       with([](ListQuery& q) { q.order_by = {"item_id", "item_id"}; })},
-      {"order by a nullable column", ok_scope,
-       with([](ListQuery& q) { q.order_by = {"title", "item_id"}; })},
+      {"order by an unknown column", ok_scope, with([](ListQuery& q) {
+         q.order_by = {"nope", "item_id"};
+       })},
+      {"order by a column twice", ok_scope, with([](ListQuery& q) {
+         q.order_by = {"item_id", "item_id"};
+       })},
+      {"order by a nullable column", ok_scope, with([](ListQuery& q) {
+         q.order_by = {"title", "item_id"};
+       })},
       {"order without the key", ok_scope, with([](ListQuery& q) { q.order_by = {"status"}; })},
-      {"cursor too short", ok_scope,
-       with([&](ListQuery& q) {
+      {"cursor too short", ok_scope, with([&](ListQuery& q) {
          q.order_by = {"status", "item_id"};
          q.after = Key{text("new")};
        })},
-      {"cursor too long", ok_scope,
-       with([&](ListQuery& q) { q.after = Key{text("a"), text("b")}; })},
+      {"cursor too long", ok_scope, with([&](ListQuery& q) {
+         q.after = Key{text("a"), text("b")};
+       })},
       {"NULL in the cursor", ok_scope, with([](ListQuery& q) { q.after = Key{Value()}; })},
       {"cursor value of another type", ok_scope,
        with([](ListQuery& q) { q.after = Key{Value(std::int64_t{1})}; })},

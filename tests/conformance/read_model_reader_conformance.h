@@ -46,8 +46,8 @@ using projections::TableSet;
 using projections::TableSpec;
 using projections::Value;
 using queries::Filter;
-using queries::kMaxListLimit;
 using queries::FilterOp;
+using queries::kMaxListLimit;
 using queries::ListQuery;
 using queries::ReadModelReader;
 using queries::Scope;
@@ -63,9 +63,9 @@ struct ReaderBackend {
 inline constexpr Timestamp kT0{1'795'000'000'000'000};  // 2026-11-18T11:06:40Z
 
 // Fails the test case with the status's message unless it is ok.
-#define LEDGER_READER_REQUIRE_OK(expr)                                   \
-  do {                                                                   \
-    const ::ledger::Status ledger_rd_status_ = (expr);                   \
+#define LEDGER_READER_REQUIRE_OK(expr)                                     \
+  do {                                                                     \
+    const ::ledger::Status ledger_rd_status_ = (expr);                     \
     REQUIRE_MESSAGE(ledger_rd_status_.ok(), ledger_rd_status_.ToString()); \
   } while (0)
 
@@ -216,7 +216,8 @@ class Harness {
   // Writes `rows` (upserts, in one commit) to the backend and the mirror.
   void Put(const std::vector<Row>& rows) {
     CommitRequest request;
-    for (const Row& row : rows) request.changes.push_back(RowChange{&row.spec(), row.PrimaryKey(), row});
+    for (const Row& row : rows)
+      request.changes.push_back(RowChange{&row.spec(), row.PrimaryKey(), row});
     LEDGER_READER_REQUIRE_OK(backend_.store->Commit(request));
     LEDGER_READER_REQUIRE_OK(mirror_.Commit(request));
   }
@@ -265,22 +266,22 @@ inline Key CursorAfter(const ListQuery& query, const Row& row) {
 
 // Every case of the suite for one backend. Name: an identifier unique in the test binary;
 // FactoryExpr: yields a fresh ledger::reader_conformance::ReaderBackend.
-#define LEDGER_READ_MODEL_READER_CONFORMANCE(Name, FactoryExpr)                      \
-  namespace ledger::reader_conformance {                                             \
-  struct Name {                                                                      \
+#define LEDGER_READ_MODEL_READER_CONFORMANCE(Name, FactoryExpr)                       \
+  namespace ledger::reader_conformance {                                              \
+  struct Name {                                                                       \
     static ::ledger::reader_conformance::ReaderBackend Open() { return FactoryExpr; } \
-  };                                                                                 \
-  TEST_CASE_TEMPLATE_INVOKE(reader_tenant_scope, Name);                              \
-  TEST_CASE_TEMPLATE_INVOKE(reader_customer_scope, Name);                            \
-  TEST_CASE_TEMPLATE_INVOKE(reader_filters, Name);                                   \
-  TEST_CASE_TEMPLATE_INVOKE(reader_order, Name);                                     \
-  TEST_CASE_TEMPLATE_INVOKE(reader_paging, Name);                                    \
-  TEST_CASE_TEMPLATE_INVOKE(reader_cursor, Name);                                    \
-  TEST_CASE_TEMPLATE_INVOKE(reader_limit, Name);                                     \
-  TEST_CASE_TEMPLATE_INVOKE(reader_invalid, Name);                                   \
-  TEST_CASE_TEMPLATE_INVOKE(reader_missing_table, Name);                             \
-  TEST_CASE_TEMPLATE_INVOKE(reader_shadow, Name);                                    \
-  TEST_CASE_TEMPLATE_INVOKE(reader_checkpoints, Name);                               \
+  };                                                                                  \
+  TEST_CASE_TEMPLATE_INVOKE(reader_tenant_scope, Name);                               \
+  TEST_CASE_TEMPLATE_INVOKE(reader_customer_scope, Name);                             \
+  TEST_CASE_TEMPLATE_INVOKE(reader_filters, Name);                                    \
+  TEST_CASE_TEMPLATE_INVOKE(reader_order, Name);                                      \
+  TEST_CASE_TEMPLATE_INVOKE(reader_paging, Name);                                     \
+  TEST_CASE_TEMPLATE_INVOKE(reader_cursor, Name);                                     \
+  TEST_CASE_TEMPLATE_INVOKE(reader_limit, Name);                                      \
+  TEST_CASE_TEMPLATE_INVOKE(reader_invalid, Name);                                    \
+  TEST_CASE_TEMPLATE_INVOKE(reader_missing_table, Name);                              \
+  TEST_CASE_TEMPLATE_INVOKE(reader_shadow, Name);                                     \
+  TEST_CASE_TEMPLATE_INVOKE(reader_checkpoints, Name);                                \
   }  // namespace ledger::reader_conformance
 
 #endif  // LEDGER_TESTS_CONFORMANCE_READ_MODEL_READER_CONFORMANCE_H_

@@ -2,9 +2,10 @@
 // PgReadModelStore as ledger_projector, read as ledger_reader), and what only PostgreSQL has:
 // row-level security doing the scoping, scope that never outlives its transaction on a pooled
 // connection, the reader role's rights, reconnection, and the plans of list queries.
+#include "adapters/postgres/pg_read_model_reader.h"
+
 #include <doctest/doctest.h>
 
-#include "adapters/postgres/pg_read_model_reader.h"
 #include "adapters/postgres/pg_read_model_sql.h"
 #include "projections/orders/order_tables.h"
 #include "tests/conformance/read_model_reader_conformance.h"
@@ -77,8 +78,8 @@ TEST_CASE("pg reader: row-level security scopes, whatever the SELECT asks for") 
   CHECK(CountAsReader(*conn, *items, "") == 0);
   // A customer's statement without its customer set is still the tenant's (the customer
   // setting narrows, it never widens).
-  Result<pg::ListStatement> orders = pg::ListSql(CustomerScope("tenant_a", "cus_2"),
-                                                 Query(Orders(), {"order_no"}), "public.rdr_orders");
+  Result<pg::ListStatement> orders = pg::ListSql(
+      CustomerScope("tenant_a", "cus_2"), Query(Orders(), {"order_no"}), "public.rdr_orders");
   REQUIRE(orders.ok());
   CHECK(CountAsReader(*conn, *orders, "tenant_a") == 0);
 }
@@ -286,8 +287,7 @@ TEST_CASE("pg reader: a tenant's page of orders walks the primary key, no sort" 
   ManyOrders many;
   ListQuery page = Query(many.orders, {"order_id"}, {}, false, 50);
   page.after = Key{Value(std::string("ord_0100001"))};
-  Result<pg::ListStatement> statement =
-      pg::ListSql(TenantScope("tenant_1"), page, "public.orders");
+  Result<pg::ListStatement> statement = pg::ListSql(TenantScope("tenant_1"), page, "public.orders");
   REQUIRE(statement.ok());
   std::string plan = PlanAsReader(*many.admin, *statement, TenantScope("tenant_1"));
   INFO(plan);

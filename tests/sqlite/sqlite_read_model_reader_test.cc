@@ -1,12 +1,13 @@
 // SqliteReadModelReader: the ReadModelReader conformance suite on a SQLite file written by a
 // SqliteReadModelStore, and what only SQLite has: the file to open, and readers beside a
 // writer that holds the write lock.
+#include "adapters/sqlite/sqlite_read_model_reader.h"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include <chrono>
 
-#include "adapters/sqlite/sqlite_read_model_reader.h"
 #include "adapters/sqlite/sqlite_read_model_store.h"
 #include "tests/conformance/read_model_reader_conformance.h"
 #include "tests/sqlite/sqlite_test_util.h"
@@ -46,7 +47,8 @@ TEST_CASE("sqlite reader: opens only a migrated ledger file") {
         StatusCode::kFailedPrecondition);
   sqlite3* other = nullptr;  // a SQLite file, but not a ledger store
   REQUIRE(sqlite3_open(dir.File("other.db").c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "CREATE TABLE t (x INTEGER)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "CREATE TABLE t (x INTEGER)", nullptr, nullptr, nullptr) ==
+          SQLITE_OK);
   sqlite3_close(other);
   CHECK(SqliteReadModelReader::Open(dir.File("other.db")).status().code() ==
         StatusCode::kFailedPrecondition);
