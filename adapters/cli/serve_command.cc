@@ -14,6 +14,10 @@
 #include "adapters/http/command_routes.h"
 #include "adapters/http/server.h"
 #include "adapters/http/server_options.h"
+#include "adapters/query/order_as_of.h"
+#include "adapters/query/query_routes.h"
+#include "adapters/store/open_event_store.h"
+#include "adapters/store/open_read_model_reader.h"
 #include "commands/dispatcher.h"
 #include "engine/event_validation.h"
 
@@ -33,8 +37,8 @@ class ServeCommand final : public Command {
  public:
   std::string_view Name() const override { return "serve"; }
   std::string_view Summary() const override {
-    return "run the HTTP server (webhooks, commands, health, metrics), the translator and the "
-           "projectors";
+    return "run the HTTP server (webhooks, commands, queries, the event feed, health, metrics), "
+           "the translator and the projectors";
   }
   std::string_view Synopsis() const override {
     return "[--listen HOST:PORT] [--stripe-webhook-secrets S1,S2] [--printify-webhook-secret S] "
@@ -63,6 +67,8 @@ class ServeCommand final : public Command {
         "command request needs a bearer token");
     add("jwt-eddsa-public-keys", po::value<std::string>()->value_name("F1,F2"),
         "Ed25519 public key PEM files of access tokens, comma-separated");
+    add("read-database-url", po::value<std::string>()->value_name("URL"),
+        "where queries read the read models (a replica); default: --database-url");
     add("seal-key-file", po::value<std::string>()->value_name("FILE"),
         "Ed25519 private key (PEM) to seal the log with (docs/audit.md); without it the server "
         "does not seal");
@@ -102,6 +108,10 @@ class ServeCommand final : public Command {
       verifier_ = std::move(verifier);
     }
     seal_key_file_ = StringOption(values, "seal-key-file");
+    read_database_url_ = StringOption(values, "read-database-url");
+    if (!read_database_url_.empty()) {
+      LEDGER_RETURN_IF_ERROR(ValidateStoreUrl(read_database_url_).WithContext("--read-database-url"));
+    }
     return http::ValidateServerOptions(options_);
   }
 
@@ -123,6 +133,20 @@ class ServeCommand final : public Command {
     if (verifier_) options_.extra_routes.push_back(auth::EventFeedRoutes(verifier_));
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
                             context.env.OpenReadModels(context.database_url));
+    // Queries, like the feed, need token keys: the token's tenant (and customer) is the scope.
+    if (verifier_) {
+      const std::string& read_url =
+          read_database_url_.empty() ? context.database_url : read_database_url_;
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<queries::ReadModelReader> reader,
+                              OpenReadModelReader(read_url, *rows));
+      query::QueryRouteOptions query_options;
+      query_options.as_of = query::OrderAsOfHandler(*store);
+      options_.extra_routes.push_back(
+          query::QueryRoutes(verifier_, std::move(reader), std::move(query_options)));
+      // A query waiting for min_position holds a blocking thread for up to two seconds; keep
+      // enough of them that a few such waits never stall readiness checks and feed pages.
+      options_.blocking_threads = std::max<std::size_t>(options_.blocking_threads, 8);
+    }
     BackgroundServices services(*store, *rows, *clock);
     if (!seal_key_file_.empty()) {
       LEDGER_ASSIGN_OR_RETURN(replay::SealKey key, replay::LoadSigningKey(seal_key_file_));
@@ -143,6 +167,7 @@ class ServeCommand final : public Command {
   std::string actor_;
   std::shared_ptr<const auth::TokenVerifier> verifier_;  // set when token keys are configured
   std::string seal_key_file_;
+  std::string read_database_url_;  // empty: queries read --database-url
 };
 
 }  // namespace
