@@ -44,7 +44,7 @@ void Rollback(PgConnection& conn) {
 
 // A missing table or schema is the caller's precondition (no projector has created it yet),
 // not a missing migration, whatever pg_errors says of 42P01 in general.
-Status ReadStatus(PgConnection& conn, Status status, const std::string& qualified) {
+Status ReadStatus(PgConnection& conn, const Status& status, const std::string& qualified) {
   const std::string& state = conn.last_error().sqlstate;
   if (state == "42P01" || state == "3F000") {
     return FailedPrecondition("no read-model table " + qualified +

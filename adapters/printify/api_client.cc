@@ -61,9 +61,8 @@ asio::awaitable<Response> RoundTrip(const ApiClient::Endpoint& endpoint, const R
   beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *tls);
   // SNI, and the certificate must name the host.
   if (SSL_set_tlsext_host_name(stream.native_handle(), endpoint.host.c_str()) != 1) {
-    throw boost::system::system_error(
-        boost::system::error_code(static_cast<int>(::ERR_get_error()),
-                                  asio::error::get_ssl_category()));
+    throw boost::system::system_error(boost::system::error_code(static_cast<int>(::ERR_get_error()),
+                                                                asio::error::get_ssl_category()));
   }
   stream.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
   beast::get_lowest_layer(stream).expires_after(options.connect_timeout);
@@ -95,17 +94,23 @@ Result<ApiClient::Endpoint> ParseBaseUrl(const std::string& base_url) {
   e.path_prefix = std::string(url->encoded_path());
   while (!e.path_prefix.empty() && e.path_prefix.back() == '/') e.path_prefix.pop_back();
   if (url->has_query() || url->has_fragment() || url->has_userinfo()) {
-    return InvalidArgument("LEDGER_PRINTIFY_API_URL must not have user info, a query or a fragment");
+    return InvalidArgument(
+        "LEDGER_PRINTIFY_API_URL must not have user info, a query or a fragment");
   }
   return e;
 }
 
 json::object AddressJson(const jobs::kinds::PrintifyAddress& a) {
-  return json::object{{"first_name", a.first_name}, {"last_name", a.last_name},
-                      {"email", a.email},           {"phone", a.phone},
-                      {"country", a.country},       {"region", a.region},
-                      {"address1", a.address1},     {"address2", a.address2},
-                      {"city", a.city},             {"zip", a.zip}};
+  return json::object{{"first_name", a.first_name},
+                      {"last_name", a.last_name},
+                      {"email", a.email},
+                      {"phone", a.phone},
+                      {"country", a.country},
+                      {"region", a.region},
+                      {"address1", a.address1},
+                      {"address2", a.address2},
+                      {"city", a.city},
+                      {"zip", a.zip}};
 }
 
 }  // namespace
@@ -166,8 +171,8 @@ Result<std::unique_ptr<ApiClient>> ApiClient::Create(ApiClientOptions options) {
 ApiClient::ApiClient(ApiClientOptions options, Endpoint endpoint)
     : options_(std::move(options)), endpoint_(std::move(endpoint)) {}
 
-Result<jobs::kinds::PrintifyReply> ApiClient::CreateOrder(
-    std::int64_t shop_id, const jobs::kinds::PrintifyOrder& order) {
+Result<jobs::kinds::PrintifyReply> ApiClient::CreateOrder(std::int64_t shop_id,
+                                                          const jobs::kinds::PrintifyOrder& order) {
   Request request{http::verb::post,
                   endpoint_.path_prefix + "/v1/shops/" + std::to_string(shop_id) + "/orders.json",
                   11};

@@ -43,8 +43,8 @@ class ApiClient final : public jobs::kinds::PrintifyOrderApi {
   static Result<std::unique_ptr<ApiClient>> Create(ApiClientOptions options);
 
   // Thread-safe: each call has its own connection and I/O context.
-  Result<jobs::kinds::PrintifyReply> CreateOrder(
-      std::int64_t shop_id, const jobs::kinds::PrintifyOrder& order) override;
+  Result<jobs::kinds::PrintifyReply> CreateOrder(std::int64_t shop_id,
+                                                 const jobs::kinds::PrintifyOrder& order) override;
 
   struct Endpoint {
     bool tls = false;

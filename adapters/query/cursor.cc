@@ -37,7 +37,8 @@ std::optional<Value> ValueFromJson(const json::value& v, ColumnType type) {
       break;
     case ColumnType::kTimestamp:
       if (v.is_string()) {
-        Result<Timestamp> t = ParseRfc3339(std::string_view(v.get_string()));
+        const json::string& text = v.get_string();
+        Result<Timestamp> t = ParseRfc3339({text.data(), text.size()});
         if (t.ok()) return Value(*t);
       }
       break;

@@ -7,7 +7,7 @@
 namespace ledger::smtp {
 namespace {
 
-constexpr std::size_t kMaxQpLine = 76;  // RFC 2045: encoded lines at most 76 characters
+constexpr std::size_t kMaxQpLine = 76;         // RFC 2045: encoded lines at most 76 characters
 constexpr std::size_t kEncodedWordBytes = 45;  // 60 base64 characters: words stay under 75
 
 bool HasLineBreak(std::string_view text) {

@@ -113,10 +113,9 @@ Result<MailReply> SmtpTransport::Send(const OutgoingMail& mail) {
     return InvalidArgument(
         "the recipient address is empty or holds a line break, a space or angle brackets");
   }
-  std::string from_header = options_.from_name.empty()
-                                ? options_.from_address
-                                : EncodeHeaderText(options_.from_name) + " <" +
-                                      options_.from_address + ">";
+  std::string from_header = options_.from_name.empty() ? options_.from_address
+                                                       : EncodeHeaderText(options_.from_name) +
+                                                             " <" + options_.from_address + ">";
   LEDGER_ASSIGN_OR_RETURN(std::string message, BuildMimeMessage(from_header, mail, clock_->Now()));
 
   CurlHandle handle;

@@ -19,11 +19,11 @@
 namespace ledger::smtp {
 
 struct SmtpOptions {
-  std::string url;           // LEDGER_SMTP_URL: smtp://host:port or smtps://host:port
-  std::string from_address;  // LEDGER_SMTP_FROM: the envelope sender and the From header
-  std::string from_name;     // LEDGER_SMTP_FROM_NAME, optional: "Ledger Store"
-  std::string username;      // LEDGER_SMTP_USERNAME, optional
-  std::string password;      // LEDGER_SMTP_PASSWORD, optional; never in an error
+  std::string url;                // LEDGER_SMTP_URL: smtp://host:port or smtps://host:port
+  std::string from_address;       // LEDGER_SMTP_FROM: the envelope sender and the From header
+  std::string from_name;          // LEDGER_SMTP_FROM_NAME, optional: "Ledger Store"
+  std::string username;           // LEDGER_SMTP_USERNAME, optional
+  std::string password;           // LEDGER_SMTP_PASSWORD, optional; never in an error
   bool require_starttls = false;  // LEDGER_SMTP_STARTTLS=1: upgrade smtp:// or fail
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{60'000};  // the whole transaction

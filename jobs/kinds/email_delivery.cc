@@ -239,9 +239,8 @@ JobResult EmailDeliveryHandler::Run(const Job& job) {
   OutgoingMail mail{prepared->to, MessageIdFor(job.job_id, options_.message_id_domain),
                     std::move(prepared->email.subject), std::move(prepared->email.text),
                     std::move(prepared->email.html)};
-  json::object result{{"template", EmailTemplateName(email_)},
-                      {"to", to},
-                      {"message_id", mail.message_id}};
+  json::object result{
+      {"template", EmailTemplateName(email_)}, {"to", to}, {"message_id", mail.message_id}};
   Result<MailReply> reply = transport_->Send(mail);
   if (!reply.ok()) {
     spdlog::warn("{} {} to {}: {}", kind_, job.job_id, to, reply.status().ToString());
@@ -251,18 +250,18 @@ JobResult EmailDeliveryHandler::Run(const Job& job) {
                   std::move(result));
   }
   result["smtp_code"] = reply->smtp_code;
-  std::string said = "the mail server answered " + std::to_string(reply->smtp_code) +
-                     (reply->detail.empty()
-                          ? ""
-                          : " (" + Utf8Excerpt(RedactAddressesIn(reply->detail), 200) + ")");
+  std::string said =
+      "the mail server answered " + std::to_string(reply->smtp_code) +
+      (reply->detail.empty() ? ""
+                             : " (" + Utf8Excerpt(RedactAddressesIn(reply->detail), 200) + ")");
   if (reply->smtp_code >= 200 && reply->smtp_code < 300) {
     spdlog::info("{} {}: sent to {} as {}", kind_, job.job_id, to, mail.message_id);
     return Finish(Outcome::kSucceeded, "sent to " + to + " as " + mail.message_id,
                   std::move(result));
   }
   spdlog::warn("{} {} to {}: {}", kind_, job.job_id, to, said);
-  Outcome outcome = reply->smtp_code >= 400 && reply->smtp_code < 500 ? Outcome::kRetry
-                                                                      : Outcome::kFailed;
+  Outcome outcome =
+      reply->smtp_code >= 400 && reply->smtp_code < 500 ? Outcome::kRetry : Outcome::kFailed;
   return Finish(outcome, "not sent to " + to + ": " + said, std::move(result));
 }
 

@@ -1,10 +1,9 @@
 #include "jobs/kinds/email_templates.h"
 
-#include <kainjow/mustache.hpp>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <kainjow/mustache.hpp>
 
 namespace ledger::jobs::kinds {
 namespace {
@@ -134,8 +133,7 @@ std::string OneLine(std::string text) {
   return text;
 }
 
-RenderedEmail Render(const Templates& t, const EmailBrand& brand, mu::data data,
-                     bool greeting) {
+RenderedEmail Render(const Templates& t, const EmailBrand& brand, mu::data data, bool greeting) {
   data.set("store_name", brand.store_name);
   data.set("has_support", !brand.support_email.empty());
   data.set("support_email", brand.support_email);
@@ -165,11 +163,11 @@ bool IsCurrencyCode(std::string_view currency) {
 }
 
 // ISO 4217 currencies whose minor unit is not a hundredth.
-constexpr std::array<std::string_view, 17> kNoDecimals = {
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
-    "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+constexpr std::array<std::string_view, 17> kNoDecimals = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
+                                                          "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+                                                          "VND", "VUV", "XAF", "XOF", "XPF"};
 constexpr std::array<std::string_view, 7> kThreeDecimals = {"BHD", "IQD", "JOD", "KWD",
-                                                             "LYD", "OMR", "TND"};
+                                                            "LYD", "OMR", "TND"};
 constexpr std::array<std::string_view, 2> kFourDecimals = {"CLF", "UYW"};
 
 template <std::size_t N>
@@ -210,10 +208,12 @@ std::string_view EmailTemplateName(EmailTemplate t) {
 }
 
 const std::vector<EmailTemplate>& AllEmailTemplates() {
-  static const std::vector<EmailTemplate> all = {
-      EmailTemplate::kEmailVerification, EmailTemplate::kWelcome,
-      EmailTemplate::kPasswordReset,     EmailTemplate::kOrderConfirmation,
-      EmailTemplate::kDropSubscriptionConfirmation, EmailTemplate::kDailyDrop};
+  static const std::vector<EmailTemplate> all = {EmailTemplate::kEmailVerification,
+                                                 EmailTemplate::kWelcome,
+                                                 EmailTemplate::kPasswordReset,
+                                                 EmailTemplate::kOrderConfirmation,
+                                                 EmailTemplate::kDropSubscriptionConfirmation,
+                                                 EmailTemplate::kDailyDrop};
   return all;
 }
 

@@ -25,8 +25,8 @@ Result<std::string> OptionalString(const boost::json::object& o, std::string_vie
                                    std::string_view where);
 Result<std::int64_t> RequiredInt(const boost::json::object& o, std::string_view key,
                                  std::string_view where);
-Result<std::optional<std::int64_t>> OptionalInt(const boost::json::object& o,
-                                                std::string_view key, std::string_view where);
+Result<std::optional<std::int64_t>> OptionalInt(const boost::json::object& o, std::string_view key,
+                                                std::string_view where);
 
 // At most `max_bytes` of `text` as valid UTF-8: invalid bytes become '?', and a character is
 // never cut in half. For recording a far side's error text in an event, whose payload must be

@@ -14,7 +14,7 @@ namespace ledger::jobs::kinds {
 
 // One line of a Printify order: either a catalog product and variant, or a SKU.
 struct PrintifyLineItem {
-  std::string product_id;     // with variant_id; empty when `sku` is used
+  std::string product_id;  // with variant_id; empty when `sku` is used
   std::int64_t variant_id = 0;
   std::string sku;            // instead of product_id + variant_id
   std::int64_t quantity = 1;  // >= 1

@@ -135,16 +135,16 @@ JobResult PrintifySubmissionHandler::Run(const Job& job) {
   Result<PrintifySubmission> parsed = ParsePrintifySubmission(job.payload);
   if (!parsed.ok()) return {Outcome::kFailed, parsed.status().message(), "{}"};
   PrintifySubmission& submission = *parsed;
-  std::optional<std::int64_t> shop_id = submission.shop_id ? submission.shop_id
-                                                           : options_.default_shop_id;
+  std::optional<std::int64_t> shop_id =
+      submission.shop_id ? submission.shop_id : options_.default_shop_id;
   if (!shop_id) return {Outcome::kFailed, "no shop_id in the payload and none configured", "{}"};
 
   // A worker that died after recording success runs the job again: answer from the ledger.
   Result<std::vector<RecordedEvent>> history =
       store_->ReadStream(OrderStream(submission.order_id), StreamReadOptions{});
   if (!history.ok()) return Retry("reading the order stream: " + history.status().ToString());
-  if (std::optional<std::string> recorded = RecordedAcceptance(
-          *history, PrintifyOutcomeEventId(job.job_id, "accepted"))) {
+  if (std::optional<std::string> recorded =
+          RecordedAcceptance(*history, PrintifyOutcomeEventId(job.job_id, "accepted"))) {
     json::object result{{"printify_order_id", *recorded}, {"shop_id", *shop_id}};
     return {Outcome::kSucceeded, "already accepted by Printify", json::serialize(result)};
   }
@@ -169,17 +169,16 @@ JobResult PrintifySubmissionHandler::Run(const Job& job) {
   return Rejected(job, submission, *shop_id, *reply);
 }
 
-JobResult PrintifySubmissionHandler::Accepted(const Job& job,
-                                              const PrintifySubmission& submission,
+JobResult PrintifySubmissionHandler::Accepted(const Job& job, const PrintifySubmission& submission,
                                               std::int64_t shop_id, const PrintifyReply& reply) {
   if (reply.printify_order_id.empty()) {
     // Printify's deduplication on external_id makes asking again safe.
     return Retry("Printify answered " + std::to_string(reply.http_status) + " without an id");
   }
   // The link first: the translator needs it to place Printify's webhooks for this order.
-  Result<AppendRequest> link = commands::intake::MakePrintifyLinkRequest(
-      TenantId(job.tenant_id), reply.printify_order_id, submission.order_id, shop_id,
-      JobMetadata(job));
+  Result<AppendRequest> link =
+      commands::intake::MakePrintifyLinkRequest(TenantId(job.tenant_id), reply.printify_order_id,
+                                                submission.order_id, shop_id, JobMetadata(job));
   if (!link.ok()) {
     return {Outcome::kFailed, "unusable Printify order id: " + link.status().message(), "{}"};
   }
@@ -192,7 +191,8 @@ JobResult PrintifySubmissionHandler::Accepted(const Job& job,
                        {"external_id", job.job_id},
                        {"http_status", reply.http_status},
                        {"attempt", job.attempt}};
-  AppendRequest request{OrderStream(submission.order_id), ExpectedVersion::Any(),
+  AppendRequest request{OrderStream(submission.order_id),
+                        ExpectedVersion::Any(),
                         {OutcomeEvent(job, kPrintifySubmissionAccepted, "accepted", payload)}};
   if (Result<AppendResult> r = store_->Append(request); !r.ok()) {
     return Retry("appending " + std::string(kPrintifySubmissionAccepted) + ": " +
@@ -205,24 +205,21 @@ JobResult PrintifySubmissionHandler::Accepted(const Job& job,
           json::serialize(result)};
 }
 
-JobResult PrintifySubmissionHandler::Rejected(const Job& job,
-                                              const PrintifySubmission& submission,
+JobResult PrintifySubmissionHandler::Rejected(const Job& job, const PrintifySubmission& submission,
                                               std::int64_t shop_id, const PrintifyReply& reply) {
   std::string error = Utf8Excerpt(reply.error, kMaxRecordedErrorBytes);
-  json::object payload{{"order_id", submission.order_id},
-                       {"shop_id", shop_id},
-                       {"external_id", job.job_id},
-                       {"http_status", reply.http_status},
-                       {"error", error},
-                       {"attempt", job.attempt}};
-  AppendRequest request{OrderStream(submission.order_id), ExpectedVersion::Any(),
+  json::object payload{
+      {"order_id", submission.order_id},  {"shop_id", shop_id}, {"external_id", job.job_id},
+      {"http_status", reply.http_status}, {"error", error},     {"attempt", job.attempt}};
+  AppendRequest request{OrderStream(submission.order_id),
+                        ExpectedVersion::Any(),
                         {OutcomeEvent(job, kPrintifySubmissionRejected, "rejected", payload)}};
   if (Result<AppendResult> r = store_->Append(request); !r.ok()) {
     return Retry("appending " + std::string(kPrintifySubmissionRejected) + ": " +
                  r.status().ToString());
   }
-  spdlog::warn("{} {} for order {}: Printify rejected the order with {}",
-               kPrintifySubmitOrderKind, job.job_id, submission.order_id, reply.http_status);
+  spdlog::warn("{} {} for order {}: Printify rejected the order with {}", kPrintifySubmitOrderKind,
+               job.job_id, submission.order_id, reply.http_status);
   json::object result{{"http_status", reply.http_status}, {"error", error}};
   return {Outcome::kFailed, "Printify rejected the order: " + std::to_string(reply.http_status),
           json::serialize(result)};

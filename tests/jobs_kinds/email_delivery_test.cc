@@ -41,7 +41,8 @@ Job MakeJob(EmailTemplate t, std::string payload) {
 }
 
 std::string WelcomePayload() {
-  return std::string(R"({"to":")") + kAddress + R"(","recipient_name":"Jane","shop_url":"https://dropshop.test/"})";
+  return std::string(R"({"to":")") + kAddress +
+         R"(","recipient_name":"Jane","shop_url":"https://dropshop.test/"})";
 }
 
 struct Fixture {
@@ -121,8 +122,9 @@ TEST_CASE("a welcome email reaches the server with the job's Message-ID, recorde
 TEST_CASE("every template's kind is handled and sends") {
   SmtpSink sink;
   Fixture f(sink.url());
-  f.store.Append(testing::MakeAppend("order-cs_9", ExpectedVersion::Any(),
-                                     {testing::MakeEvent("order.placed", PlacedPayload())}))
+  f.store
+      .Append(testing::MakeAppend("order-cs_9", ExpectedVersion::Any(),
+                                  {testing::MakeEvent("order.placed", PlacedPayload())}))
       .IgnoreError();
   std::string to = std::string(R"("to":")") + kAddress + R"(",)";
   std::map<EmailTemplate, std::string> payloads{
@@ -132,7 +134,8 @@ TEST_CASE("every template's kind is handled and sends") {
       {EmailTemplate::kPasswordReset, "{" + to + R"("reset_url":"https://dropshop.test/r?t=1"})"},
       {EmailTemplate::kOrderConfirmation, R"({"order_id":"cs_9"})"},
       {EmailTemplate::kDropSubscriptionConfirmation,
-       "{" + to + R"("drop_name":"Daily","send_time":"08:30","unsubscribe_url":"https://x.test/u"})"},
+       "{" + to +
+           R"("drop_name":"Daily","send_time":"08:30","unsubscribe_url":"https://x.test/u"})"},
       {EmailTemplate::kDailyDrop,
        "{" + to + R"("drop_date":"2025-03-14","shop_url":"https://x.test/",)" +
            R"("unsubscribe_url":"https://x.test/u","products":[{"name":"Fox","price":500,)" +
@@ -153,8 +156,9 @@ TEST_CASE("every template's kind is handled and sends") {
 TEST_CASE("an order confirmation is rendered from the order's stream") {
   SmtpSink sink;
   Fixture f(sink.url());
-  f.store.Append(testing::MakeAppend("order-cs_9", ExpectedVersion::Any(),
-                                     {testing::MakeEvent("order.placed", PlacedPayload())}))
+  f.store
+      .Append(testing::MakeAppend("order-cs_9", ExpectedVersion::Any(),
+                                  {testing::MakeEvent("order.placed", PlacedPayload())}))
       .IgnoreError();
   JobResult result = f.Handler(EmailTemplate::kOrderConfirmation)
                          .Run(MakeJob(EmailTemplate::kOrderConfirmation, R"({"order_id":"cs_9"})"));
@@ -187,16 +191,14 @@ TEST_CASE("a 4xx reply is retried and a 5xx reply fails, at any step") {
     std::string reply;
     Outcome outcome;
   };
-  for (const Case& c : {Case{SmtpSink::Step::kMailFrom, "451 4.3.0 try again later", Outcome::kRetry},
-                        Case{SmtpSink::Step::kRcptTo, "450 4.2.1 mailbox busy", Outcome::kRetry},
-                        Case{SmtpSink::Step::kEndOfData, "452 4.3.1 insufficient storage",
-                             Outcome::kRetry},
-                        Case{SmtpSink::Step::kMailFrom, "550 5.7.1 relay denied", Outcome::kFailed},
-                        Case{SmtpSink::Step::kRcptTo,
-                             std::string("550 5.1.1 <") + kAddress + ">: no such user",
-                             Outcome::kFailed},
-                        Case{SmtpSink::Step::kEndOfData, "554 5.6.0 message refused",
-                             Outcome::kFailed}}) {
+  for (const Case& c :
+       {Case{SmtpSink::Step::kMailFrom, "451 4.3.0 try again later", Outcome::kRetry},
+        Case{SmtpSink::Step::kRcptTo, "450 4.2.1 mailbox busy", Outcome::kRetry},
+        Case{SmtpSink::Step::kEndOfData, "452 4.3.1 insufficient storage", Outcome::kRetry},
+        Case{SmtpSink::Step::kMailFrom, "550 5.7.1 relay denied", Outcome::kFailed},
+        Case{SmtpSink::Step::kRcptTo, std::string("550 5.1.1 <") + kAddress + ">: no such user",
+             Outcome::kFailed},
+        Case{SmtpSink::Step::kEndOfData, "554 5.6.0 message refused", Outcome::kFailed}}) {
     CAPTURE(c.reply);
     testing::LogCapture log;
     SmtpSink sink;
@@ -231,9 +233,10 @@ TEST_CASE("a payload that cannot be rendered fails without sending") {
         f.Handler(EmailTemplate::kWelcome).Run(MakeJob(EmailTemplate::kWelcome, payload));
     CHECK(result.outcome == Outcome::kFailed);
   }
-  JobResult header_injection = f.Handler(EmailTemplate::kWelcome)
-                                   .Run(MakeJob(EmailTemplate::kWelcome,
-                                                R"({"to":"a@b.test\r\nBcc: c@d.test","shop_url":"https://x.test/"})"));
+  JobResult header_injection =
+      f.Handler(EmailTemplate::kWelcome)
+          .Run(MakeJob(EmailTemplate::kWelcome,
+                       R"({"to":"a@b.test\r\nBcc: c@d.test","shop_url":"https://x.test/"})"));
   CHECK(header_injection.outcome == Outcome::kFailed);
   CHECK(sink.messages().empty());
 }

@@ -41,11 +41,12 @@ RenderedEmail RenderSample(EmailTemplate t) {
       return RenderDropSubscriptionConfirmation(
           Brand(), {"Jane", "The Daily Drop", "08:30 Asia/Tokyo", "https://dropshop.test/u/1"});
     case EmailTemplate::kDailyDrop:
-      return RenderDailyDrop(Brand(), {"2025-03-14",
-                                       {{"Neon Fox Hoodie", 5900, "USD", "https://dropshop.test/p/1"},
-                                        {"Fox Mug", 1500, "JPY", "https://dropshop.test/p/2"}},
-                                       "https://dropshop.test/",
-                                       "https://dropshop.test/u/1"})
+      return RenderDailyDrop(Brand(),
+                             {"2025-03-14",
+                              {{"Neon Fox Hoodie", 5900, "USD", "https://dropshop.test/p/1"},
+                               {"Fox Mug", 1500, "JPY", "https://dropshop.test/p/2"}},
+                              "https://dropshop.test/",
+                              "https://dropshop.test/u/1"})
           .value();
   }
   FAIL("unknown template");
@@ -124,7 +125,8 @@ TEST_CASE("money is formatted in the currency's minor units") {
 }
 
 TEST_CASE("a daily drop without products says so") {
-  RenderedEmail e = RenderDailyDrop(Brand(), {"2025-03-15", {}, "https://x.test/", "https://x.test/u"}).value();
+  RenderedEmail e =
+      RenderDailyDrop(Brand(), {"2025-03-15", {}, "https://x.test/", "https://x.test/u"}).value();
   CHECK(e.text.find("Nothing new today; the shop is open as usual.\n\nSee everything") !=
         std::string::npos);
   CHECK(e.html.find("<li>") == std::string::npos);

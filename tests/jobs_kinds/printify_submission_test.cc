@@ -30,7 +30,8 @@ using testing::FakePrintifyServer;
 constexpr char kToken[] = "pf-secret-token-123";
 
 std::string Payload(const std::string& order_id = "cs_1") {
-  return R"({"order_id":")" + order_id + R"(","line_items":[)"
+  return R"({"order_id":")" + order_id +
+         R"(","line_items":[)"
          R"({"product_id":"prod_9","variant_id":17,"quantity":2},{"sku":"SKU-1","quantity":1}],)"
          R"("shipping":{"first_name":"Jane","last_name":"Roe","email":"jane.roe@example.com",)"
          R"("phone":"+81 3 0000 0000","country":"JP","region":"Tokyo",)"
@@ -49,7 +50,8 @@ Job MakeJob(const std::string& payload = Payload()) {
 }
 
 struct Fixture {
-  explicit Fixture(std::string base_url, std::chrono::milliseconds io_timeout = std::chrono::seconds(5)) {
+  explicit Fixture(std::string base_url,
+                   std::chrono::milliseconds io_timeout = std::chrono::seconds(5)) {
     printify::ApiClientOptions options;
     options.base_url = std::move(base_url);
     options.token = kToken;
@@ -74,8 +76,7 @@ struct Fixture {
 // A loopback port that nothing listens on.
 std::string ClosedPortUrl() {
   boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   std::uint16_t port = acceptor.local_endpoint().port();
   acceptor.close();
   return "http://127.0.0.1:" + std::to_string(port);
@@ -214,7 +215,8 @@ TEST_CASE("a bad payload fails without calling Printify") {
   for (std::string payload :
        {std::string("not json"), std::string(R"({"order_id":"cs_1"})"),
         std::string(R"({"order_id":"cs_1","line_items":[],"shipping":{}})"),
-        std::string(R"({"order_id":"cs_1","line_items":[{"sku":"A","quantity":0}],"shipping":{}})")}) {
+        std::string(
+            R"({"order_id":"cs_1","line_items":[{"sku":"A","quantity":0}],"shipping":{}})")}) {
     CAPTURE(payload);
     JobResult result = f.handler->Run(MakeJob(payload));
     CHECK(result.outcome == Outcome::kFailed);

@@ -43,8 +43,7 @@ bool StartsWith(const std::string& line, std::string_view prefix) {
 
 class Session {
  public:
-  Session(SmtpSink::State* state, tcp::socket socket)
-      : state_(state), socket_(std::move(socket)) {}
+  Session(SmtpSink::State* state, tcp::socket socket) : state_(state), socket_(std::move(socket)) {}
 
   asio::awaitable<void> Run() {
     co_await Say("220 sink ESMTP");

@@ -19,12 +19,12 @@ using pgtest::TestDatabase;
 using pgtest::TestReadModelStore;
 
 Result<std::unique_ptr<PgReadModelReader>> OpenReader(const TestDatabase& db,
-                                                      PgReaderOptions options = {}) {
+                                                      const PgReaderOptions& options = {}) {
   return PgReadModelReader::Open(db.Url(), options);
 }
 
 // A store and a reader on one fresh migrated database, dropped after both.
-ReaderBackend MakePgBackend(PgReaderOptions options = {}) {
+ReaderBackend MakePgBackend(const PgReaderOptions& options = {}) {
   TestReadModelStore t;
   auto reader = OpenReader(*t.db, options);
   REQUIRE_MESSAGE(reader.ok(), reader.status().ToString());
@@ -46,8 +46,8 @@ int CountAsReader(pg::PgConnection& conn, const pg::ListStatement& statement,
                   const std::string& tenant) {
   MustExec(conn, "BEGIN READ ONLY");
   MustExec(conn, "SET LOCAL ROLE ledger_reader");
-  Result<pg::PgResult> set = conn.Query("SELECT set_config('ledger.tenant', $1::text, true)",
-                                        std::move(pg::Params().Text(tenant)));
+  Result<pg::PgResult> set =
+      conn.Query("SELECT set_config('ledger.tenant', $1::text, true)", pg::Params().Text(tenant));
   REQUIRE_MESSAGE(set.ok(), set.status().ToString());
   Result<pg::PgResult> rows = conn.Query(statement.sql, statement.params);
   REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
@@ -209,7 +209,7 @@ std::string PlanAsReader(pg::PgConnection& conn, const pg::ListStatement& statem
   Result<pg::PgResult> set = conn.Query(
       "SELECT set_config('ledger.tenant', $1::text, true), "
       "set_config('ledger.customer', $2::text, true)",
-      std::move(pg::Params().Text(scope.tenant_id).Text(scope.customer_id.value_or(""))));
+      pg::Params().Text(scope.tenant_id).Text(scope.customer_id.value_or("")));
   REQUIRE_MESSAGE(set.ok(), set.status().ToString());
   Result<pg::PgResult> plan = conn.Query("EXPLAIN " + statement.sql, statement.params);
   REQUIRE_MESSAGE(plan.ok(), plan.status().ToString());

@@ -51,8 +51,7 @@ TEST_CASE("products: list, detail, status and updated_at filters") {
   q.Project();
   std::string updated_d = std::string(q.Page("/v1/products/d").at("updated_at").as_string());
   CHECK(Column(q.Page("/v1/products?updated_from=" + updated_d), "content_id") == Ids{"d"});
-  CHECK(Column(q.Page("/v1/products?updated_to=" + updated_d), "content_id") ==
-        Ids{"a", "b", "c"});
+  CHECK(Column(q.Page("/v1/products?updated_to=" + updated_d), "content_id") == Ids{"a", "b", "c"});
   // Another tenant's admin sees none of it.
   CHECK(q.GetObject("/v1/products", q.Token("admin", "shop_b")).at("items").as_array().empty());
   CHECK(q.Get("/v1/products/a", q.Token("admin", "shop_b")).status == 404);

@@ -54,7 +54,7 @@ TEST_CASE("paging through 50 orders with limit 7 visits each once, in order_id o
     char id[16];
     std::snprintf(id, sizeof id, "ord_%02d", (i * 17) % 50);  // appended out of order
     q.PlaceOrder({.order_id = id});
-    expected.push_back(id);
+    expected.emplace_back(id);
     q.PlaceOrder({.tenant = "shop_b", .order_id = std::string(id) + "_b"});
   }
   q.Project();

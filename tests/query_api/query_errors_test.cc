@@ -44,7 +44,9 @@ TEST_CASE("each route admits exactly its roles; the others are 403 permission_de
   QueryServer q;
   q.PlaceOrder({.order_id = "ord_1"});
   q.Project();
-  for (const auto& [route, allowed] : RolesByRoute()) {
+  for (const auto& entry : RolesByRoute()) {
+    const std::string& route = entry.first;
+    const std::set<std::string>& allowed = entry.second;
     for (std::string_view role : auth::kTokenRoles) {
       CAPTURE(route);
       CAPTURE(role);

@@ -74,7 +74,7 @@ TEST_CASE("ValidateResource finds what would break paging or scope") {
   r.order_by = {"created_at"};          // nullable and lacks the key
   CHECK(ValidateResource(r) != "");
   r = StandardResources()[1];  // products: not customer-scoped
-  r.roles.push_back("customer");
+  r.roles.emplace_back("customer");
   CHECK(ValidateResource(r).find("customer") != std::string::npos);
   r = StandardResources()[0];
   r.filters.push_back({"shipping", "shipping", queries::FilterOp::kEqual});

@@ -16,7 +16,6 @@ namespace {
 
 using ledger::SqliteReadModelReader;
 using ledger::SqliteReadModelStore;
-using ledger::StatusCode;
 using ledger::reader_conformance::ReaderBackend;
 
 // A store and a reader on one migrated file in a fresh directory, removed after both.
