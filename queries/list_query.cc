@@ -31,6 +31,10 @@ Status CheckOrder(const TableSpec& table, const ListQuery& query) {
     if (spec.nullable && !in_key) {
       return InvalidArgument(table.name + ": cannot order by '" + column + "', it may be NULL");
     }
+    // jsonb orders differently from JSON text, so the backends would disagree.
+    if (spec.type == ColumnType::kJson) {
+      return InvalidArgument(table.name + ": cannot order by the JSON column '" + column + "'");
+    }
   }
   for (std::size_t i = 1; i < table.primary_key.size(); ++i) {
     const std::string& key = table.primary_key[i];

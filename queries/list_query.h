@@ -46,11 +46,11 @@ struct ListQuery {
   std::vector<Filter> filters;  // all must hold
   // The page order: not-NULL columns, together a superset of the primary key minus tenant_id
   // (so within a tenant no two rows tie). Compared as the backends' Scan does (text
-  // bytewise, integers and times numerically, false before true).
+  // bytewise, integers and times numerically, false before true). Never a JSON column.
   std::vector<std::string> order_by;
   bool descending = false;  // the whole order reversed
   // The order_by values of the last row of the previous page; rows strictly after it come next.
-  std::optional<projections::Key> after;
+  std::optional<projections::Key> after = std::nullopt;
   std::size_t limit = 100;  // 1..kMaxListLimit
 };
 

@@ -56,6 +56,8 @@ HttpResponse StatusResponse(const Status& status, int retry_after_seconds) {
     }
     case StatusCode::kInvalidArgument:
       return ErrorResponse(400, "invalid_argument", status.message());
+    case StatusCode::kNotFound:
+      return ErrorResponse(404, "not_found", status.message());
     case StatusCode::kConflict:
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:

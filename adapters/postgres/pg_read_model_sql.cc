@@ -346,6 +346,27 @@ Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQu
 // The table, its indexes, row-level security and grants (the header lists the policies).
 // Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames
 // them with the table, so a later shadow table can take the shadow names again.
+namespace {
+
+constexpr char kTenantClause[] = "tenant_id = current_setting('ledger.tenant', true)";
+
+// What ledger_reader may see: its tenant, and on customer-scoped tables, when a customer is in
+// scope, only that customer's rows. Written as a CASE rather than `'' = setting OR customer_id =
+// setting`: the planner estimates the OR at 0.5% of rows and, for a tenant's page, prefers a
+// bitmap scan of the whole tenant plus a sort (~90 ms at 200k orders) to walking the primary key
+// for 50 rows (~0.1 ms); the CASE is estimated at half and the page is an ordered index scan.
+std::string ReaderPolicyUsing(const TableSpec& table) {
+  std::string reader = kTenantClause;
+  if (table.customer_scoped) {
+    reader +=
+        " AND CASE WHEN coalesce(current_setting('ledger.customer', true), '') = '' THEN true "
+        "ELSE customer_id = current_setting('ledger.customer', true) END";
+  }
+  return reader;
+}
+
+}  // namespace
+
 std::string CreateTableSql(const TableSpec& table, const std::string& schema,
                            const std::string& physical) {
   const std::string qualified = Ident(schema) + "." + Ident(physical);
@@ -366,14 +387,9 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
     sql += "CREATE INDEX " + Ident(physical + "_ix" + std::to_string(i + 1)) + " ON " + qualified +
            " (" + columns + ");\n";
   }
-  const std::string tenant = "tenant_id = current_setting('ledger.tenant', true)";
+  const std::string tenant = kTenantClause;
   const std::string any_tenant = "(current_setting('ledger.tenant', true) = '*' OR " + tenant + ")";
-  std::string reader = tenant;
-  if (table.customer_scoped) {
-    reader +=
-        " AND (coalesce(current_setting('ledger.customer', true), '') = '' OR "
-        "customer_id = current_setting('ledger.customer', true))";
-  }
+  const std::string reader = ReaderPolicyUsing(table);
   sql += "ALTER TABLE " + qualified + " ENABLE ROW LEVEL SECURITY;\n";
   sql += "ALTER TABLE " + qualified + " FORCE ROW LEVEL SECURITY;\n";
   sql += "CREATE POLICY reader_tenant ON " + qualified + " FOR SELECT TO ledger_reader USING (" +
@@ -387,6 +403,12 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
   sql += "REVOKE ALL ON " + qualified + " FROM PUBLIC;\n";
   sql += "GRANT SELECT ON " + qualified + " TO ledger_reader, ledger_auditor;\n";
   return sql;
+}
+
+std::string UpdateReaderPolicySql(const TableSpec& table, const std::string& schema,
+                                  const std::string& physical) {
+  return "ALTER POLICY reader_tenant ON " + Ident(schema) + "." + Ident(physical) + " USING (" +
+         ReaderPolicyUsing(table) + ");\n";
 }
 
 }  // namespace ledger::pg

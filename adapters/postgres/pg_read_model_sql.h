@@ -70,6 +70,11 @@ Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQu
 std::string CreateTableSql(const projections::TableSpec& table, const std::string& schema,
                            const std::string& physical);
 
+// ALTER POLICY reader_tenant to the current definition, for a table created by an older
+// version whose policy may differ (CreateTables runs it on existing customer-scoped tables).
+std::string UpdateReaderPolicySql(const projections::TableSpec& table, const std::string& schema,
+                                  const std::string& physical);
+
 }  // namespace ledger::pg
 
 #endif  // LEDGER_ADAPTERS_POSTGRES_PG_READ_MODEL_SQL_H_

@@ -17,6 +17,7 @@ namespace {
 
 using pg::ArrayParam;
 using pg::CreateTableSql;
+using pg::UpdateReaderPolicySql;
 using pg::DecodeRow;
 using pg::DeleteSql;
 using pg::FetchSql;
@@ -344,7 +345,12 @@ Status PgReadModelStore::CreateTables(std::span<const TableSpec> tables, TableSe
                                      ExistingTables(conn, schema_, names));
              std::string ddl;
              for (std::size_t i = 0; i < tables.size(); ++i) {
-               if (!existing.contains(names[i])) ddl += CreateTableSql(tables[i], schema_, names[i]);
+               if (!existing.contains(names[i])) {
+                 ddl += CreateTableSql(tables[i], schema_, names[i]);
+               } else if (tables[i].customer_scoped) {
+                 // A table made by an older version keeps its policy otherwise.
+                 ddl += UpdateReaderPolicySql(tables[i], schema_, names[i]);
+               }
              }
              if (ddl.empty()) return Status::Ok();
              return conn.Exec(ddl).status().WithContext("creating read-model tables");

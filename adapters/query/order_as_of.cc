@@ -3,37 +3,24 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "adapters/http/server_options.h"
 #include "adapters/query/row_json.h"
 #include "engine/time.h"
 #include "queries/stream_fold.h"
 
 namespace ledger::query {
-namespace {
 
 namespace json = boost::json;
 
-http::HttpResponse Failure(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-      return http::ErrorResponse(400, "invalid_argument", status.message());
-    case StatusCode::kUnavailable: {
-      http::HttpResponse response =
-          http::ErrorResponse(503, "unavailable", "the store is unavailable; retry shortly");
-      response.headers.push_back({"Retry-After", "1"});
-      return response;
-    }
-    default:
-      return http::ErrorResponse(500, "internal", "the order could not be folded");
-  }
-}
-
-}  // namespace
-
 AsOfHandler OrderAsOfHandler(EventStore& events) {
-  return [&events](const AsOfRequest& request, const http::ServiceContext&) -> http::HttpResponse {
+  return [&events](const AsOfRequest& request,
+                   const http::ServiceContext& context) -> http::HttpResponse {
+    auto failure = [&](const Status& status) {
+      return http::StatusResponse(status, context.options->retry_after_seconds);
+    };
     Result<std::optional<queries::OrderAsOf>> folded =
         queries::FoldOrderAsOf(events, request.scope, request.id, request.as_of);
-    if (!folded.ok()) return Failure(folded.status());
+    if (!folded.ok()) return failure(folded.status());
     if (!folded->has_value()) {
       return http::ErrorResponse(404, "not_found", request.resource->name +
                                                        ": nothing found under '" + request.id +
@@ -41,11 +28,11 @@ AsOfHandler OrderAsOfHandler(EventStore& events) {
     }
     const queries::OrderAsOf& order = **folded;
     Result<json::object> body = RowToJson(order.order);
-    if (!body.ok()) return Failure(body.status());
+    if (!body.ok()) return failure(body.status());
     json::array lines;
     for (const projections::Row& line : order.lines) {
       Result<json::object> object = RowToJson(line);
-      if (!object.ok()) return Failure(object.status());
+      if (!object.ok()) return failure(object.status());
       lines.push_back(std::move(*object));
     }
     (*body)["lines"] = std::move(lines);

@@ -49,7 +49,8 @@ TableSpec MakeOrders() {
   t.customer_scoped = true;
   t.indexes = {{"tenant_id", "customer_id"},
                {"tenant_id", "payment_intent_id"},
-               {"tenant_id", "status"}};
+               // status-filtered pages in key order (the query API's keyset) need no sort
+               {"tenant_id", "status", "order_id"}};
   return t;
 }
 

@@ -76,7 +76,8 @@ void ApplyOrderFields(const Payload& p, Row& o) {
 class OrdersProjector final : public Projector {
  public:
   std::string_view name() const override { return "orders"; }
-  std::uint32_t version() const override { return 1; }
+  // 2: the status index ends with order_id (a rebuild creates it).
+  std::uint32_t version() const override { return 2; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
     for (std::string_view t : kHandled) {
