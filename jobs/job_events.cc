@@ -115,8 +115,8 @@ NewEvent JobSucceededEvent(const Job& job, const JobResult& result, const JobAct
   return MakeJobEvent(job, kJobSucceeded, job.attempt, o, by);
 }
 
-NewEvent JobFailedEvent(const Job& job, const JobResult& result,
-                        std::optional<Timestamp> retry_at, const JobActor& by) {
+NewEvent JobFailedEvent(const Job& job, const JobResult& result, std::optional<Timestamp> retry_at,
+                        const JobActor& by) {
   boost::json::object o = Base(job);
   o["attempt"] = job.attempt;
   o["detail"] = result.detail;
@@ -141,9 +141,8 @@ NewEvent JobRequeuedEvent(const Job& job, std::uint32_t last_attempt, const JobA
 }
 
 Status AppendJobEvents(EventStore& store, std::string_view job_id, std::vector<NewEvent> events) {
-  AppendRequest request{.stream = JobStream(job_id),
-                        .expected = ExpectedVersion::Any(),
-                        .events = std::move(events)};
+  AppendRequest request{
+      .stream = JobStream(job_id), .expected = ExpectedVersion::Any(), .events = std::move(events)};
   return store.Append(request).status();
 }
 
@@ -156,8 +155,7 @@ Result<EnqueueOutcome> EnqueueJob(EventStore& store, JobQueue& queue, const Job&
   return queue.Enqueue(job);
 }
 
-Status RequeueJob(EventStore& store, JobQueue& queue, std::string_view job_id,
-                  const JobActor& by) {
+Status RequeueJob(EventStore& store, JobQueue& queue, std::string_view job_id, const JobActor& by) {
   std::vector<RecordedEvent> events;
   LEDGER_ASSIGN_OR_RETURN(JobHistory history, ReadHistory(store, job_id, events));
   const std::string& last = history.last->event_type;
@@ -166,8 +164,8 @@ Status RequeueJob(EventStore& store, JobQueue& queue, std::string_view job_id,
                               " is not dead-lettered (its last event is " + last + ")");
   }
   if (last == kJobDeadLettered) {
-    LEDGER_RETURN_IF_ERROR(AppendJobEvents(
-        store, job_id, {JobRequeuedEvent(history.job, history.last_attempt, by)}));
+    LEDGER_RETURN_IF_ERROR(
+        AppendJobEvents(store, job_id, {JobRequeuedEvent(history.job, history.last_attempt, by)}));
   }
   Status requeued = queue.Requeue(job_id);
   // An earlier requeue recorded its event and reached the queue too: nothing left to do.

@@ -59,8 +59,8 @@ NewEvent JobQueuedEvent(const Job& job, const JobActor& by);
 NewEvent JobStartedEvent(const ClaimedJob& claimed, std::string_view worker, const JobActor& by);
 NewEvent JobSucceededEvent(const Job& job, const JobResult& result, const JobActor& by);
 // `retry_at` nullopt: the failure is final (a job.dead_lettered follows in the same append).
-NewEvent JobFailedEvent(const Job& job, const JobResult& result,
-                        std::optional<Timestamp> retry_at, const JobActor& by);
+NewEvent JobFailedEvent(const Job& job, const JobResult& result, std::optional<Timestamp> retry_at,
+                        const JobActor& by);
 NewEvent JobDeadLetteredEvent(const Job& job, std::string_view detail, const JobActor& by);
 // `last_attempt`: the attempt after which the job was dead-lettered.
 NewEvent JobRequeuedEvent(const Job& job, std::uint32_t last_attempt, const JobActor& by);
@@ -78,8 +78,7 @@ Result<EnqueueOutcome> EnqueueJob(EventStore& store, JobQueue& queue, const Job&
 // job.dead_lettered (or job.requeued, when an earlier requeue recorded the event but did not
 // reach the queue), records job.requeued, then requeues. NotFound: no such job in the ledger;
 // FailedPrecondition: the job is not dead-lettered.
-Status RequeueJob(EventStore& store, JobQueue& queue, std::string_view job_id,
-                  const JobActor& by);
+Status RequeueJob(EventStore& store, JobQueue& queue, std::string_view job_id, const JobActor& by);
 
 }  // namespace ledger::jobs
 

@@ -73,8 +73,9 @@ class JobQueue {
 
   // Takes over up to `max` jobs claimed by any worker longer than `visibility_timeout` ago
   // without a transition, for `worker`. Each counts as a new attempt.
-  virtual Result<std::vector<ClaimedJob>> ReclaimStale(
-      std::string_view worker, std::chrono::milliseconds visibility_timeout, std::size_t max) = 0;
+  virtual Result<std::vector<ClaimedJob>> ReclaimStale(std::string_view worker,
+                                                       std::chrono::milliseconds visibility_timeout,
+                                                       std::size_t max) = 0;
 
   // The job is done; it is forgotten except for its id (a later Enqueue is a duplicate).
   virtual Result<TransitionOutcome> Complete(const ClaimedJob& claimed) = 0;

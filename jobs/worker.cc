@@ -58,7 +58,8 @@ std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, std::uint32_t at
   for (std::uint32_t i = 1; i < attempt_in_budget && delay < policy.max_delay; ++i) delay *= 2;
   delay = std::min(delay, policy.max_delay);
   jitter = std::clamp(jitter, 0.5, 1.0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(delay.count()) * jitter));
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(delay.count()) * jitter));
 }
 
 JitterSource RandomJitter() {
@@ -86,8 +87,8 @@ Result<std::size_t> Worker::RunOnce(std::string_view consumer) {
     Status status = Process(job, consumer);
     if (!status.ok()) {
       counts_.errors.fetch_add(1);
-      spdlog::warn("job {} ({}) attempt {}: {}; it will be reclaimed", job.job.job_id,
-                   job.job.kind, job.job.attempt, status.ToString());
+      spdlog::warn("job {} ({}) attempt {}: {}; it will be reclaimed", job.job.job_id, job.job.kind,
+                   job.job.attempt, status.ToString());
       if (first_error.ok()) first_error = status;
     }
   }
@@ -102,8 +103,8 @@ Status Worker::Process(const ClaimedJob& claimed, std::string_view consumer) {
     std::string detail = "no handler for kind \"" + job.kind + "\" in this worker";
     return DeadLetter(claimed, {JobDeadLetteredEvent(job, detail, options_.actor)}, detail);
   }
-  LEDGER_RETURN_IF_ERROR(AppendJobEvents(store_, job.job_id,
-                                         {JobStartedEvent(claimed, consumer, options_.actor)}));
+  LEDGER_RETURN_IF_ERROR(
+      AppendJobEvents(store_, job.job_id, {JobStartedEvent(claimed, consumer, options_.actor)}));
   counts_.started.fetch_add(1);
   JobResult result = RunHandler(*handler, job);
   return Finish(claimed, result, handler->retry_policy());
@@ -113,20 +114,19 @@ Status Worker::Finish(const ClaimedJob& claimed, const JobResult& result,
                       const RetryPolicy& policy) {
   const Job& job = claimed.job;
   if (result.outcome == Outcome::kSucceeded) {
-    LEDGER_RETURN_IF_ERROR(AppendJobEvents(store_, job.job_id,
-                                           {JobSucceededEvent(job, result, options_.actor)}));
+    LEDGER_RETURN_IF_ERROR(
+        AppendJobEvents(store_, job.job_id, {JobSucceededEvent(job, result, options_.actor)}));
     counts_.succeeded.fetch_add(1);
     return CheckTransition(queue_.Complete(claimed), claimed);
   }
   // Invariant: job.attempt >= first_attempt (the queue counts every claim).
-  std::uint32_t used = job.attempt >= claimed.first_attempt
-                           ? job.attempt - claimed.first_attempt + 1
-                           : 1;
+  std::uint32_t used =
+      job.attempt >= claimed.first_attempt ? job.attempt - claimed.first_attempt + 1 : 1;
   if (result.outcome == Outcome::kRetry && used < policy.max_attempts) {
     Timestamp at(options_.clock->Now().value() +
                  RetryDelay(policy, used, options_.jitter()).count() * 1000);
-    LEDGER_RETURN_IF_ERROR(AppendJobEvents(store_, job.job_id,
-                                           {JobFailedEvent(job, result, at, options_.actor)}));
+    LEDGER_RETURN_IF_ERROR(
+        AppendJobEvents(store_, job.job_id, {JobFailedEvent(job, result, at, options_.actor)}));
     counts_.retried.fetch_add(1);
     return CheckTransition(queue_.Retry(claimed, at), claimed);
   }
@@ -176,8 +176,7 @@ void Worker::Start() {
   if (!threads_.empty()) return;
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
     std::string consumer = options_.name + "-" + std::to_string(i);
-    threads_.emplace_back(
-        [this, consumer](const std::stop_token& stop) { Loop(stop, consumer); });
+    threads_.emplace_back([this, consumer](const std::stop_token& stop) { Loop(stop, consumer); });
   }
 }
 

@@ -64,6 +64,8 @@ std::unique_ptr<Command> MakeCommandCommand();
 std::unique_ptr<Command> MakeSealCommand();
 std::unique_ptr<Command> MakeVerifyCommand();
 std::unique_ptr<Command> MakeTokenCommand();
+std::unique_ptr<Command> MakeWorkerCommand();
+std::unique_ptr<Command> MakeJobsCommand();
 
 }  // namespace ledger::cli
 

@@ -110,6 +110,8 @@ std::vector<std::unique_ptr<Command>> MakeCommands() {
   commands.push_back(MakeSealCommand());
   commands.push_back(MakeVerifyCommand());
   commands.push_back(MakeTokenCommand());
+  commands.push_back(MakeWorkerCommand());
+  commands.push_back(MakeJobsCommand());
   return commands;
 }
 

@@ -47,7 +47,8 @@ RedisReply Copy(const redisReply& reply) {
     case REDIS_REPLY_ARRAY:
       out.type = RedisReply::Type::kArray;
       out.elements.reserve(reply.elements);
-      for (std::size_t i = 0; i < reply.elements; ++i) out.elements.push_back(Copy(*reply.element[i]));
+      for (std::size_t i = 0; i < reply.elements; ++i)
+        out.elements.push_back(Copy(*reply.element[i]));
       break;
     default:
       out.type = RedisReply::Type::kNil;
@@ -88,7 +89,8 @@ Result<RedisEndpoint> ParseRedisUrl(std::string_view url) {
   std::string_view port;
   if (rest.starts_with('[')) {  // [IPv6]:port
     std::size_t close = rest.find(']');
-    if (close == std::string_view::npos) return InvalidArgument("bad Redis URL " + std::string(url));
+    if (close == std::string_view::npos)
+      return InvalidArgument("bad Redis URL " + std::string(url));
     host = rest.substr(1, close - 1);
     std::string_view after = rest.substr(close + 1);
     if (after.starts_with(':')) port = after.substr(1);
@@ -151,13 +153,14 @@ Result<RedisReply> RedisConnection::Command(const std::vector<std::string>& args
   }
   bool longer = extra_wait.count() > 0;
   if (longer) redisSetTimeout(context_, ToTimeval(options_.command_timeout + extra_wait));
-  void* raw = redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
-                               lengths.data());
+  void* raw =
+      redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data());
   if (raw == nullptr) {
     // The connection is unusable after an I/O or protocol error: drop it; the next call
     // connects afresh.
-    Status status = Unavailable("redis " + endpoint_.host + ":" + std::to_string(endpoint_.port) +
-                                ": " + (context_->errstr[0] != '\0' ? context_->errstr : "no reply"));
+    Status status =
+        Unavailable("redis " + endpoint_.host + ":" + std::to_string(endpoint_.port) + ": " +
+                    (context_->errstr[0] != '\0' ? context_->errstr : "no reply"));
     Close();
     return status;
   }

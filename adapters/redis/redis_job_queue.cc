@@ -113,8 +113,8 @@ Result<RedisReply> RedisJobQueue::WithGroup(RedisConnection& connection,
 Status RedisJobQueue::PromoteDue(RedisConnection& connection) {
   return connection
       .Eval(scripts::kPromoteDue, {DelayedKey(), ReadyKey()},
-            {std::to_string(options_.clock->Now().value()),
-             std::to_string(options_.promote_batch), options_.key_prefix + ":job:"})
+            {std::to_string(options_.clock->Now().value()), std::to_string(options_.promote_batch),
+             options_.key_prefix + ":job:"})
       .status();
 }
 
@@ -129,10 +129,9 @@ Result<std::vector<ClaimedJob>> RedisJobQueue::BeginAttempts(RedisConnection& co
     if (!entry.is_array() || entry.elements.size() != 2) continue;
     const std::string& id = entry.elements[0].text;
     std::string job_id = FieldOf(entry.elements[1], "job_id");
-    LEDGER_ASSIGN_OR_RETURN(
-        RedisReply fields,
-        connection.Eval(scripts::kBeginAttempt, {JobKey(job_id), ReadyKey()},
-                        {id, options_.group, std::string(worker), now}));
+    LEDGER_ASSIGN_OR_RETURN(RedisReply fields,
+                            connection.Eval(scripts::kBeginAttempt, {JobKey(job_id), ReadyKey()},
+                                            {id, options_.group, std::string(worker), now}));
     if (fields.is_nil()) continue;  // the entry no longer owns its job: skipped
     if (fields.elements.size() != 6) return Malformed("the begin-attempt script");
     ClaimedJob job;
@@ -154,8 +153,9 @@ Result<std::vector<ClaimedJob>> RedisJobQueue::Claim(std::string_view worker, st
                                                      std::chrono::milliseconds block) {
   Borrowed connection(*this);
   LEDGER_RETURN_IF_ERROR(PromoteDue(*connection));
-  std::vector<std::string> args = {"XREADGROUP", "GROUP", options_.group, std::string(worker),
-                                   "COUNT", std::to_string(max == 0 ? 1 : max)};
+  std::vector<std::string> args = {"XREADGROUP",   "GROUP",
+                                   options_.group, std::string(worker),
+                                   "COUNT",        std::to_string(max == 0 ? 1 : max)};
   // BLOCK 0 would wait forever; no BLOCK at all returns at once.
   if (block.count() > 0) {
     args.push_back("BLOCK");
@@ -206,18 +206,17 @@ Result<TransitionOutcome> RedisJobQueue::Retry(const ClaimedJob& claimed, Timest
 
 Result<TransitionOutcome> RedisJobQueue::DeadLetter(const ClaimedJob& claimed,
                                                     std::string_view detail) {
-  return Transition(scripts::kDeadLetter, {JobKey(claimed.job.job_id), ReadyKey(), DeadKey()},
-                    {claimed.receipt, options_.group, std::to_string(claimed.job.attempt),
-                     claimed.job.job_id, std::string(detail),
-                     std::to_string(options_.clock->Now().value())});
+  return Transition(
+      scripts::kDeadLetter, {JobKey(claimed.job.job_id), ReadyKey(), DeadKey()},
+      {claimed.receipt, options_.group, std::to_string(claimed.job.attempt), claimed.job.job_id,
+       std::string(detail), std::to_string(options_.clock->Now().value())});
 }
 
 Status RedisJobQueue::Requeue(std::string_view job_id) {
   Borrowed connection(*this);
   LEDGER_ASSIGN_OR_RETURN(
-      RedisReply reply,
-      connection->Eval(scripts::kRequeue, {JobKey(job_id), ReadyKey(), DeadKey()},
-                       {std::string(job_id)}));
+      RedisReply reply, connection->Eval(scripts::kRequeue, {JobKey(job_id), ReadyKey(), DeadKey()},
+                                         {std::string(job_id)}));
   if (reply.integer == -1) return NotFound("the queue holds no job " + std::string(job_id));
   if (reply.integer == -2) {
     return FailedPrecondition("job " + std::string(job_id) + " is not dead-lettered");
@@ -242,9 +241,8 @@ Result<std::vector<DeadLetteredJob>> RedisJobQueue::DeadLetters(std::size_t limi
     std::from_chars(at.data(), at.data() + at.size(), micros);
     job.dead_lettered_at = Timestamp(micros);
     LEDGER_ASSIGN_OR_RETURN(
-        RedisReply hash,
-        connection->Command({"HMGET", JobKey(job.job.job_id), "kind", "tenant_id",
-                             "cause_event_id", "payload", "attempt"}));
+        RedisReply hash, connection->Command({"HMGET", JobKey(job.job.job_id), "kind", "tenant_id",
+                                              "cause_event_id", "payload", "attempt"}));
     if (hash.elements.size() == 5) {
       job.job.kind = hash.elements[0].text;
       job.job.tenant_id = hash.elements[1].text;

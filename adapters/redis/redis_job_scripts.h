@@ -38,11 +38,11 @@ return redis.call('HMGET', KEYS[1], 'kind', 'tenant_id', 'cause_event_id', 'payl
 
 // The ownership check every transition starts with. ARGV[1] entry id, ARGV[2] group,
 // ARGV[3] attempt.
-#define LEDGER_REDIS_OWNED_CHECK                                             \
-  "local owned = redis.call('HGET', KEYS[1], 'entry') == ARGV[1] and\n"      \
-  "  redis.call('HGET', KEYS[1], 'attempt') == ARGV[3]\n"                    \
-  "if not owned then return 0 end\n"                                         \
-  "redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])\n"                          \
+#define LEDGER_REDIS_OWNED_CHECK                                        \
+  "local owned = redis.call('HGET', KEYS[1], 'entry') == ARGV[1] and\n" \
+  "  redis.call('HGET', KEYS[1], 'attempt') == ARGV[3]\n"               \
+  "if not owned then return 0 end\n"                                    \
+  "redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])\n"                     \
   "redis.call('XDEL', KEYS[2], ARGV[1])\n"
 
 // KEYS: job, ready. ARGV: entry, group, attempt. Returns 1, or 0 if stale. The hash goes;

@@ -1,9 +1,8 @@
 // The "jobs" projector: folds a job's events into its row. Odd input (an event before
 // job.queued, a missing field) fills what it can and leaves the rest NULL, never an error.
-#include "projections/jobs/jobs_projectors.h"
-
 #include <algorithm>
 
+#include "projections/jobs/jobs_projectors.h"
 #include "projections/payload_reader.h"
 
 namespace ledger::projections {

@@ -1,12 +1,13 @@
 // The ledger record of a job: deterministic event ids (a repeated append records nothing
 // twice), payloads, the requeue rules, and the catalog in docs/events.md.
+#include "jobs/job_events.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "engine/memory_store.h"
-#include "jobs/job_events.h"
 #include "tests/support/test_events.h"
 
 namespace ledger::jobs {
@@ -64,8 +65,8 @@ TEST_CASE("job.queued records a digest of the payload, not the payload") {
 
 TEST_CASE("a handler result that is not JSON is kept as text") {
   Job job = SampleJob();
-  NewEvent succeeded = JobSucceededEvent(job, JobResult{Outcome::kSucceeded, "ok", "not json"},
-                                         kWorker);
+  NewEvent succeeded =
+      JobSucceededEvent(job, JobResult{Outcome::kSucceeded, "ok", "not json"}, kWorker);
   CHECK(succeeded.payload.find(R"("result":"not json")") != std::string::npos);
 }
 

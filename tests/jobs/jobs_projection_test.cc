@@ -73,16 +73,16 @@ TEST_CASE("a job's row follows it from queued through retries to dead letter and
   CHECK(row.Text("last_worker") == "host-1-0");
 
   Timestamp retry_at(kStart + 60'000'000);
-  p.Append({JobFailedEvent(p.Attempt(1).job, JobResult{Outcome::kRetry, "503", "{}"}, retry_at,
-                           kBy)});
+  p.Append(
+      {JobFailedEvent(p.Attempt(1).job, JobResult{Outcome::kRetry, "503", "{}"}, retry_at, kBy)});
   row = p.Current();
   CHECK(row.Text("status") == "retrying");
   CHECK(row.Text("last_detail") == "503");
   CHECK(row.Time("next_attempt_at") == retry_at);
 
   p.Append({JobStartedEvent(p.Attempt(2), "host-2-0", kBy)});
-  p.Append({JobFailedEvent(p.Attempt(2).job, JobResult{Outcome::kFailed, "400", "{}"},
-                           std::nullopt, kBy),
+  p.Append({JobFailedEvent(p.Attempt(2).job, JobResult{Outcome::kFailed, "400", "{}"}, std::nullopt,
+                           kBy),
             JobDeadLetteredEvent(p.Attempt(2).job, "400", kBy)});
   row = p.Current();
   CHECK(row.Text("status") == "dead_lettered");
@@ -97,9 +97,8 @@ TEST_CASE("a job's row follows it from queued through retries to dead letter and
   CHECK(row.IsNull("finished_at"));
 
   p.Append({JobStartedEvent(p.Attempt(3), "host-1-0", kBy)});
-  p.Append({JobSucceededEvent(p.Attempt(3).job,
-                              JobResult{Outcome::kSucceeded, "created", R"({"order":"p-9"})"},
-                              kBy)});
+  p.Append({JobSucceededEvent(
+      p.Attempt(3).job, JobResult{Outcome::kSucceeded, "created", R"({"order":"p-9"})"}, kBy)});
   row = p.Current();
   CHECK(row.Text("status") == "succeeded");
   CHECK(row.Int("attempts") == 3);

@@ -90,7 +90,8 @@ void OwnRedisServer::Start() {
                         " --daemonize yes --pidfile " + dir_ + "/redis.pid --logfile " + dir_ +
                         "/redis.log";
   REQUIRE(std::system(command.c_str()) == 0);
-  for (int i = 0; i < 100 && !Ping(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && !Ping(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE_MESSAGE(Ping(), "own redis-server did not start; see " << dir_ << "/redis.log");
   running_ = true;
 }
@@ -98,7 +99,8 @@ void OwnRedisServer::Start() {
 void OwnRedisServer::Stop() {
   std::string command = "redis-cli -p " + std::to_string(port_) + " shutdown >/dev/null 2>&1";
   CHECK(std::system(command.c_str()) == 0);
-  for (int i = 0; i < 100 && Ping(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && Ping(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE_FALSE(Ping());
   running_ = false;
 }

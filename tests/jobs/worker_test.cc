@@ -2,6 +2,8 @@
 // letters and requeue, permanent failures, unknown kinds, a dead worker's job reclaimed, many
 // threads; every state change in the ledger, in order. Time is a ManualClock shared by the
 // queue and the worker, so backoff is checked exactly without sleeping.
+#include "jobs/worker.h"
+
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -9,7 +11,6 @@
 #include "engine/memory_store.h"
 #include "engine/time.h"
 #include "jobs/job_events.h"
-#include "jobs/worker.h"
 #include "tests/jobs/redis_test_support.h"
 #include "tests/support/test_events.h"
 
