@@ -27,6 +27,14 @@
 
 namespace ledger::projections {
 
+// What changed in the live tables, for caches of read models (the catalog cache in
+// docs/jobs.md): the rows a committed batch wrote or deleted, or tables a finished rebuild
+// swapped in whole (every row may have changed).
+struct LiveTablesChanged {
+  std::span<const RowChange> rows;
+  std::span<const TableSpec> replaced;
+};
+
 struct RunnerOptions {
   std::size_t batch_size = 1000;  // events per read of the log and per commit
   // While following: how long to wait for new events before polling again.
@@ -35,6 +43,11 @@ struct RunnerOptions {
   std::chrono::milliseconds retry_wait{1000};
   // ProjectionService: how often to try to lead projectors another process leads.
   std::chrono::milliseconds leadership_retry{5000};
+  // Called on the projection thread after each commit that changed live tables, never for a
+  // rebuild's shadow tables until they are promoted. It runs after the commit, so it cannot
+  // undo anything: a cache that fails to act on it must expire by itself (a TTL). Must be
+  // quick and must not throw.
+  std::function<void(const LiveTablesChanged&)> on_live_change = nullptr;
 };
 
 // Where a projector stands, for metrics and `ledger rebuild` progress.

@@ -196,6 +196,9 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   }
   LEDGER_RETURN_IF_ERROR(rows_.Commit(request));
   BatchWriter::CommittedTo(cache_, track.set, request.changes);
+  if (options_.on_live_change && track.set == TableSet::kLive && !request.changes.empty()) {
+    options_.on_live_change(LiveTablesChanged{.rows = request.changes, .replaced = {}});
+  }
   for (Entry* entry : track.entries) {
     entry->checkpoint_stored = true;
     entry->position = last.global_position;
@@ -214,6 +217,9 @@ Status ProjectorSet::Promote(Entry& entry) {
                                              entry.position));
   // The shadow tables are the live ones now; what was cached under the shadow set is not.
   for (const TableSpec& table : projector.tables()) cache_.Forget(table);
+  if (options_.on_live_change) {
+    options_.on_live_change(LiveTablesChanged{.rows = {}, .replaced = projector.tables()});
+  }
   entry.rebuilding = false;
   entry.checkpoint_stored = true;
   return Status::Ok();

@@ -218,6 +218,42 @@ TEST_CASE("A forced rebuild gives the same digest as the incremental build") {
   CHECK(rebuilt->tables.at(0).rows == 4);
 }
 
+TEST_CASE("on_live_change reports each committed live batch's rows and a promoted rebuild") {
+  MemoryEventStore events;
+  MemoryReadModelStore rows;
+  CountingProjector projector;
+  Projector* list[] = {&projector};
+  std::vector<std::string> changed;  // stream ids of changed rows, in commit order
+  std::vector<std::string> replaced;
+  RunnerOptions options{.batch_size = 4};
+  options.on_live_change = [&](const LiveTablesChanged& change) {
+    for (const RowChange& row : change.rows) {
+      changed.push_back(std::get<std::string>(row.key.at(1)));
+    }
+    for (const TableSpec& table : change.replaced) replaced.push_back(table.name);
+  };
+
+  // The first build of a projector is a rebuild: shadow batches are not reported, the swap is.
+  AppendCounted(events, 2, 3);
+  REQUIRE(ProjectToHead(events, rows, list, options).ok());
+  CHECK(changed.empty());
+  CHECK(replaced == std::vector<std::string>{"stream_counts"});
+
+  // Incremental batches on the live tables report the rows they wrote.
+  replaced.clear();
+  AppendCounted(events, 1, 2);
+  REQUIRE(ProjectToHead(events, rows, list, options).ok());
+  CHECK_FALSE(changed.empty());
+  for (const std::string& stream : changed) CHECK(stream == "count-0");
+  CHECK(replaced.empty());
+
+  // Nothing new: nothing reported.
+  changed.clear();
+  REQUIRE(ProjectToHead(events, rows, list, options).ok());
+  CHECK(changed.empty());
+  CHECK(replaced.empty());
+}
+
 TEST_CASE("ProjectToHead refuses to run a projector another process leads") {
   MemoryEventStore events;
   MemoryReadModelStore rows;
