@@ -2,11 +2,14 @@
 """The ledger binary end to end: webhooks in, read models out.
 
 Starts `ledger serve` on a fresh SQLite store, posts the 25 assembled Stripe fixtures signed
-with the current time (as Stripe would), drives a canary probe sequence with `ledger command`,
-and waits until the server's translator and projectors have turned them into the `orders`,
-`payments` and `traffic_split_history` rows spelled out below. Then it checks the digest:
-the log exported from the live store and imported into a fresh SQLite store (and, with
-`postgres`, a fresh PostgreSQL database) and projected from scratch gives the live digest.
+with the current time (as Stripe would), drives a canary probe sequence over HTTP, and waits
+until the server's translator and projectors have turned them into the `orders`, `payments`
+and `traffic_split_history` rows spelled out below. Then the query API over HTTP
+(check_queries: who sees which orders by list and by id, paging, filters, roles, `as_of`,
+read-your-writes) and the digest: the log exported from the live store and imported into a
+fresh SQLite store (and, with `postgres`, a fresh PostgreSQL database, where a second server
+answers the same queries under row-level security) projected from scratch gives the live
+digest.
 
 Usage: serve_projections.py LEDGER_BINARY FIXTURES_DIR sqlite|postgres
 postgres needs LEDGER_TEST_DATABASE_URL (an owner URL).
@@ -190,6 +193,110 @@ def drop_databases(created):
                        capture_output=True)
 
 
+def token(role, tenant="default", customer=None):
+    args = [LEDGER, "token", "--tenant", tenant, "--role", role, "--subject", "e2e-" + role,
+            "--jwt-secret", JWT_SECRET]
+    if customer:
+        args += ["--customer", customer]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def get(port, path, bearer):
+    """(status, JSON body) of GET path with a bearer token."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers={"Authorization": "Bearer " + bearer})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def all_pages(port, path, bearer, limit):
+    """Every item of a list, following next_cursor with pages of `limit`."""
+    items, cursor = [], None
+    for _ in range(100):
+        separator = "&" if "?" in path else "?"
+        url = f"{path}{separator}limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        status, page = get(port, url, bearer)
+        if status != 200:
+            fail(f"GET {url}: {status} {page}")
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+    fail(f"GET {path}: more than 100 pages")
+
+
+def check_queries(port, where):
+    """The query API over real HTTP: who sees which orders, paging, as_of, roles."""
+    admin, other_admin = token("admin"), token("admin", tenant="other-store")
+    customer = token("customer", customer=CUSTOMER)
+    stranger = token("customer", customer="cus_someone_else")
+    ids = [o["order_id"] for o in all_pages(port, "/v1/orders", admin, 1)]
+    if ids != sorted(EXPECTED_ORDERS):
+        fail(f"{where}: admin paging one by one saw {ids}")
+    status, card = get(port, f"/v1/orders/{CARD_ORDER}", admin)
+    if status != 200 or card["status"] != "paid" or card["customer_id"] != CUSTOMER or \
+            "tenant_id" in card or not isinstance(card.get("lines"), list):
+        fail(f"{where}: GET the card order: {status} {card}")
+    # A customer sees exactly their own orders, by list and by id; never anyone else's.
+    own = sorted(k for k, v in EXPECTED_ORDERS.items() if v.get("customer_id") == CUSTOMER)
+    seen = [o["order_id"] for o in all_pages(port, "/v1/orders", customer, 2)]
+    if seen != own:
+        fail(f"{where}: the customer's list is {seen}, not {own}")
+    for bearer, order_id, expected in ((customer, EXPIRED_ORDER, 404), (customer, CARD_ORDER, 200),
+                                       (stranger, CARD_ORDER, 404), (other_admin, CARD_ORDER, 404),
+                                       (admin, "cs_no_such_order", 404)):
+        status, body = get(port, f"/v1/orders/{order_id}", bearer)
+        if status != expected:
+            fail(f"{where}: GET /v1/orders/{order_id:.12} answered {status}, not {expected}")
+    for bearer in (stranger, other_admin):
+        status, page = get(port, "/v1/orders", bearer)
+        if status != 200 or page["items"]:
+            fail(f"{where}: a stranger's list: {status} {page}")
+    # Roles and tokens.
+    for path, bearer, expected in (("/v1/orders", "not.a.token", 401), ("/v1/canary", customer, 403),
+                                   ("/v1/review-queue", customer, 403),
+                                   ("/v1/orders?stauts=paid", admin, 400)):
+        status, _ = get(port, path, bearer)
+        if status != expected:
+            fail(f"{where}: GET {path} answered {status}, not {expected}")
+    # Filters and the canary's history, as the console draws it.
+    status, page = get(port, "/v1/orders?status=expired", admin)
+    if status != 200 or [o["order_id"] for o in page["items"]] != [EXPIRED_ORDER]:
+        fail(f"{where}: status=expired gave {status} {page}")
+    history = all_pages(port, "/v1/canary/history?route=checkout", admin, 2)
+    got = [(h["v1_before"], h["v2_before"], h["v1_after"], h["v2_after"], h["trigger_source"])
+           for h in history]
+    if got != EXPECTED_HISTORY:
+        fail(f"{where}: /v1/canary/history: {got}")
+    # as_of folds the order's own stream: nothing before its first event, the live order after
+    # its last.
+    status, _ = get(port, f"/v1/orders/{CARD_ORDER}?as_of=1970-01-01T00:00:00Z", admin)
+    if status != 404:
+        fail(f"{where}: as_of 1970 answered {status}")
+    status, then = get(port, f"/v1/orders/{CARD_ORDER}?as_of=2999-01-01T00:00:00Z", customer)
+    if status != 200 or {k: v for k, v in then.items() if k not in ("as_of", "position")} != card:
+        fail(f"{where}: as_of 2999 is not the live order: {status} {then}")
+    status, _ = get(port, f"/v1/orders/{CARD_ORDER}?as_of=2999-01-01T00:00:00Z", stranger)
+    if status != 404:
+        fail(f"{where}: a stranger's as_of answered {status}")
+
+
+def serve(url, port, log, *extra):
+    server = subprocess.Popen(
+        [LEDGER, "serve", "--database-url", url, "--listen", f"127.0.0.1:{port}",
+         "--jwt-secret", JWT_SECRET, *extra], stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
 def main():
     work = tempfile.mkdtemp(prefix="ledger-e2e-")
     atexit.register(shutil.rmtree, work, True)
@@ -258,6 +365,22 @@ def main():
                 page["events"][0]["event_type"] != "stripe.event_received" or \
                 any("raw_body" in e for e in page["events"]):
             fail(f"/v1/events: positions {positions}, next {page.get('next')}")
+        # Read your writes: a command's position, then the canary at that position.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/commands/record-probe",
+            data=json.dumps({"route": "checkout", "result": "pass", "probe_id": "ryw"}).encode(),
+            method="POST", headers={"Content-Type": "application/json",
+                                    "Authorization": "Bearer " + operator})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            written = json.loads(response.read())
+        status, page = get(port, f"/v1/canary?min_position={written['global_position']}", admin)
+        if status != 200 or page["position"] < written["global_position"] or \
+                page["items"][0]["v2_weight"] != written["v2_weight"]:
+            fail(f"read your writes: wrote {written}, read {status} {page}")
+        PROBES.append("pass")
+        EXPECTED_HISTORY.append((90, 10, 80, 20, "probe"))
+        eventually(lambda: history_mismatches(db), "traffic_split_history")
+        check_queries(port, "sqlite")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
             metrics = response.read().decode()
         if 'ledger_projection_leader{projector="orders"} 1' not in metrics:
@@ -291,6 +414,21 @@ def main():
             fail(f"digest of the log rebuilt in {target.split(':')[0]}: {rebuilt}, "
                  f"live: {live_digest}\n" + ledger("digest", "--tables", url=target) +
                  ledger("digest", "--tables", url=live))
+    # The same queries against a server on PostgreSQL, where ledger_reader and row-level
+    # security scope them.
+    if KIND == "postgres":
+        port = free_port()
+        log = open(os.path.join(work, "serve-pg.log"), "w")
+        server = serve(targets[1], port, log)
+        try:
+            check_queries(port, "postgres")
+        finally:
+            server.terminate()
+            code = server.wait(timeout=30)
+            log.close()
+        if code != 0:
+            fail(f"serve on postgres exited {code}: " +
+                 open(os.path.join(work, "serve-pg.log")).read()[-3000:])
     # Point-in-time replay: to the head gives the live digest, on every target, every time;
     # to an earlier point gives the digest of that prefix of the log projected on its own.
     with open(exported) as f:
