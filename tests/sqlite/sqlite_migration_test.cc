@@ -106,7 +106,7 @@ TEST_CASE("sqlite migrate: a store made before the read models is upgraded in pl
   // The file as the release with only 0001_events left it, with an event in it.
   REQUIRE(RawSql(path,
                  "DELETE FROM schema_migrations WHERE number >= 2; "
-                 "DROP TABLE projection_checkpoints;")
+                 "DROP TABLE projection_checkpoints; DROP TABLE aggregate_snapshots;")
               .ok());
   CHECK(SqliteEventStore::Open(path).status().code() == StatusCode::kFailedPrecondition);
 
