@@ -13,5 +13,8 @@ find_package(Hiredis 0.14 CONFIG REQUIRED)
 find_package(doctest CONFIG REQUIRED)
 find_package(Threads REQUIRED)
 find_package(CURL REQUIRED)                 # SMTP delivery (adapters/smtp)
+# Howard Hinnant's date/tz (libhowardhinnant-date-dev, libdate-tz3): the daily drop's store-local
+# time (jobs/scheduler_calendar.cc) on the OS time zone database (/usr/share/zoneinfo, tzdata).
+find_package(date CONFIG REQUIRED)
 # kainjow/mustache (libkainjow-mustache-dev) is one header and ships no CMake config.
 find_path(LEDGER_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
