@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iostream>
 
 #include "commands/command_status.h"
 #include "commands/internal/handler_env.h"
@@ -58,6 +59,7 @@ Status CheckCaller(const CommandSpec& spec, const CommandContext& context) {
 
 Status CheckOptions(const CommandDispatcherOptions& o) {
   if (o.max_attempts < 1) return InvalidArgument("max_attempts must be at least 1");
+  if (o.snapshot_every < 1) return InvalidArgument("snapshot_every must be at least 1");
   const CanarySettings& c = o.canary_defaults;
   if (c.failure_threshold < 1 || c.failure_threshold > 100 || c.step < 1 || c.step > 100) {
     return InvalidArgument("canary defaults: failure_threshold and step must be in 1..100");
@@ -66,6 +68,11 @@ Status CheckOptions(const CommandDispatcherOptions& o) {
     return InvalidArgument("visual similarity thresholds must not be negative");
   }
   return Status::Ok();
+}
+
+// A snapshot is a cache: its failures are worth an operator's notice, never a command's.
+void ReportToStderr(const Status& status) {
+  std::cerr << "ledger: snapshot ignored: " << status.ToString() << '\n';
 }
 
 }  // namespace
@@ -98,6 +105,10 @@ Result<std::unique_ptr<CommandDispatcher>> CommandDispatcher::Create(
   env.command.new_event_id =
       options.new_event_id ? options.new_event_id : [] { return Uuid::V4(); };
   env.command.max_attempts = options.max_attempts;
+  env.command.snapshots = options.snapshots;
+  env.command.snapshot_every = options.snapshot_every;
+  env.command.on_snapshot_error =
+      options.on_snapshot_error ? std::move(options.on_snapshot_error) : ReportToStderr;
   env.screener = impl->screener.get();
   env.quality = &impl->quality;
   env.canary_defaults = options.canary_defaults;

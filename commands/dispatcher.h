@@ -19,6 +19,7 @@
 #define LEDGER_COMMANDS_DISPATCHER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,7 @@
 #include "commands/screening/screener.h"
 #include "engine/clock.h"
 #include "engine/event_store.h"
+#include "engine/snapshot_store.h"
 
 namespace ledger::commands {
 
@@ -53,6 +55,15 @@ struct CommandDispatcherOptions {
   int max_attempts = 5;
   // Event ids for appended events; UUIDv4 by default. Tests inject a seeded generator.
   std::function<EventId()> new_event_id;
+  // Aggregate snapshots (engine/snapshot_store.h), used by the canary commands so that a
+  // long-probed route is loaded from its snapshot and the events after it. Optional (null:
+  // every command folds its whole stream); not owned, must outlive the dispatcher. Answers
+  // are the same with or without; only the events read differ.
+  SnapshotStore* snapshots = nullptr;
+  // A route's snapshot is renewed once its stream is this many events past it (at least 1).
+  std::uint64_t snapshot_every = 100;
+  // Told of every snapshot failure that was ignored; by default a line on stderr.
+  std::function<void(const Status&)> on_snapshot_error;
 };
 
 class CommandDispatcher {

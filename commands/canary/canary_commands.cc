@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "commands/canary/canary_decider.h"
+#include "commands/canary/canary_snapshot.h"
 #include "commands/internal/handler_env.h"
 #include "commands/internal/json_fields.h"
 
@@ -39,14 +40,29 @@ json::object StateJson(const CanaryState& s) {
 
 using CanaryDecide = std::function<Result<std::vector<CanaryEvent>>(const CanaryState&)>;
 
-// Folds the route, decides, and answers with the state the decided events lead to.
-Result<CommandOutcome> RunCanary(const HandlerEnv& env, const CommandContext& context,
-                                 std::string_view command, const RouteRef& ref,
-                                 const CanaryDecide& decide) {
-  auto decider = [&](std::span<const RecordedEvent> history) -> Result<Decision> {
-    LEDGER_ASSIGN_OR_RETURN(CanaryState state, FoldCanary(history));
-    state.route = ref.route;
-    LEDGER_ASSIGN_OR_RETURN(std::vector<CanaryEvent> events, decide(state));
+// The route's state, restored from its snapshot or folded (canary_snapshot.h), and the
+// command's decision against it: the events, and the state they lead to as the answer.
+class CanaryAggregate final : public SnapshotAggregate {
+ public:
+  CanaryAggregate(const RouteRef& ref, const CanaryDecide& decide) : ref_(ref), decide_(decide) {}
+
+  std::string_view Name() const override { return kCanaryAggregate; }
+  void Reset() override { state_ = CanaryState{}; }
+  bool Restore(const Snapshot& snapshot) override {
+    std::optional<CanaryState> restored = RestoreCanarySnapshot(snapshot);
+    if (restored) state_ = std::move(*restored);
+    return restored.has_value();
+  }
+  Status Fold(std::span<const RecordedEvent> events) override {
+    Result<CanaryState> folded = FoldCanary(state_, events);
+    if (!folded.ok()) return folded.status();
+    state_ = std::move(folded).value();
+    return Status::Ok();
+  }
+  Result<Decision> Decide() const override {
+    CanaryState state = state_;
+    state.route = ref_.route;
+    LEDGER_ASSIGN_OR_RETURN(std::vector<CanaryEvent> events, decide_(state));
     Decision d;
     for (const CanaryEvent& e : events) {
       Apply(state, e);
@@ -58,9 +74,24 @@ Result<CommandOutcome> RunCanary(const HandlerEnv& env, const CommandContext& co
     }
     d.response = StateJson(state);
     return d;
-  };
-  return RunStreamCommand(env.command, context, command, ref.stream,
-                          "unknown canary route '" + ref.route + "'", decider);
+  }
+  std::string Serialize() const override { return SerializeCanaryState(state_); }
+  std::uint32_t StateVersion() const override { return kCanaryStateVersion; }
+
+ private:
+  const RouteRef& ref_;
+  const CanaryDecide& decide_;
+  CanaryState state_;
+};
+
+// Loads the route (from its snapshot when there is one), decides, and answers with the state
+// the decided events lead to.
+Result<CommandOutcome> RunCanary(const HandlerEnv& env, const CommandContext& context,
+                                 std::string_view command, const RouteRef& ref,
+                                 const CanaryDecide& decide) {
+  CanaryAggregate aggregate(ref, decide);
+  return RunSnapshotStreamCommand(env.command, context, command, ref.stream,
+                                  "unknown canary route '" + ref.route + "'", aggregate);
 }
 
 }  // namespace

@@ -168,8 +168,11 @@ std::string EncodeCanaryEvent(const CanaryEvent& event) {
 }
 
 Result<CanaryState> FoldCanary(std::span<const RecordedEvent> history) {
-  CanaryState state;
-  for (const RecordedEvent& e : history) {
+  return FoldCanary(CanaryState{}, history);
+}
+
+Result<CanaryState> FoldCanary(CanaryState state, std::span<const RecordedEvent> events) {
+  for (const RecordedEvent& e : events) {
     boost::system::error_code ec;
     json::value v = json::parse(e.payload, ec);
     bool ok = !ec && v.is_object();

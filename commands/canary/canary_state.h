@@ -100,6 +100,9 @@ std::string EncodeCanaryEvent(const CanaryEvent& event);
 // Folds a canary stream; event types this module does not know are skipped, a known type
 // with a malformed payload is DataLoss.
 Result<CanaryState> FoldCanary(std::span<const RecordedEvent> history);
+// The same, continuing from `state` (folded from the events before `events`, e.g. restored
+// from a snapshot, canary_snapshot.h): FoldCanary(a + b) == FoldCanary(FoldCanary(a), b).
+Result<CanaryState> FoldCanary(CanaryState state, std::span<const RecordedEvent> events);
 
 }  // namespace ledger::commands
 

@@ -5,6 +5,7 @@
 #define LEDGER_COMMANDS_INTERNAL_STREAM_COMMAND_H_
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "commands/command.h"
 #include "engine/clock.h"
 #include "engine/event_store.h"
+#include "engine/snapshot_store.h"
 
 namespace ledger::commands::internal {
 
@@ -23,6 +25,14 @@ struct CommandEnv {
   Clock* clock = nullptr;
   std::function<EventId()> new_event_id;
   int max_attempts = 5;  // loads-and-appends per command before giving up with Conflict
+  // Aggregate snapshots for RunSnapshotStreamCommand; null: every command folds the whole
+  // stream. Not owned.
+  SnapshotStore* snapshots = nullptr;
+  // A new snapshot is saved once the stream is this many events past the one loaded.
+  std::uint64_t snapshot_every = 100;
+  // Told of every snapshot failure that was ignored (a Load, Save or Delete error, a
+  // snapshot found unusable); the command's answer never depends on them. May be null.
+  std::function<void(const Status&)> on_snapshot_error;
 };
 
 // An event a handler decided to append.
@@ -48,6 +58,51 @@ using Decider = std::function<Result<Decision>(std::span<const RecordedEvent> hi
 Result<CommandOutcome> RunStreamCommand(const CommandEnv& env, const CommandContext& context,
                                         std::string_view command, const StreamId& stream,
                                         std::string_view not_found_message, const Decider& decide);
+
+// A stream's folded state as RunSnapshotStreamCommand drives it: restored from a snapshot
+// or started empty, continued with the stream's later events, asked for a decision, and
+// saved as a snapshot. One object per command run, used by one thread.
+class SnapshotAggregate {
+ public:
+  virtual ~SnapshotAggregate() = default;
+
+  // Snapshot::aggregate of this aggregate's snapshots.
+  virtual std::string_view Name() const = 0;
+  // Back to the state of an empty stream.
+  virtual void Reset() = 0;
+  // To the state in `snapshot`; false if it cannot be used (another state version, bytes
+  // that do not decode). The state is then unspecified until Reset.
+  virtual bool Restore(const Snapshot& snapshot) = 0;
+  // Applies the stream's next events, in version order. An error (DataLoss: an event that
+  // does not decode) fails the command.
+  virtual Status Fold(std::span<const RecordedEvent> events) = 0;
+  // The command's decision against the current state; leaves the state unchanged.
+  virtual Result<Decision> Decide() const = 0;
+  // The current state as Snapshot::bytes, and the state version of those bytes.
+  virtual std::string Serialize() const = 0;
+  virtual std::uint32_t StateVersion() const = 0;
+};
+
+// RunStreamCommand for a stream with snapshots (env.snapshots): loads the snapshot, checks it
+// against the stream, reads and folds only the events after it, decides, and appends with the
+// right expected version, retrying on Conflict like RunStreamCommand. The answer is exactly
+// the one a whole-stream fold would give.
+//
+// A snapshot is used only if it belongs to context.tenant, `aggregate` restores it, the
+// stream still holds its stream_version (it is not beyond the head) with an event of the
+// caller's tenant there, and the events after it continue at stream_version + 1. Otherwise
+// the stream is folded from the start, the failure goes to env.on_snapshot_error, and the
+// snapshot is deleted (unless it is another tenant's: that one may be valid for its owner).
+//
+// Once the stream is env.snapshot_every events past the snapshot loaded (or its start), the
+// state after the command (the appended events folded, never the decision's preview) is
+// saved. Snapshot failures never fail the command; store errors reading the stream or
+// appending do, as in RunStreamCommand.
+Result<CommandOutcome> RunSnapshotStreamCommand(const CommandEnv& env,
+                                                const CommandContext& context,
+                                                std::string_view command, const StreamId& stream,
+                                                std::string_view not_found_message,
+                                                SnapshotAggregate& aggregate);
 
 // "<category>-<id>" for a caller-supplied id, validated; InvalidArgument naming `field`.
 Result<StreamId> MakeStreamId(std::string_view category, std::string_view field,
