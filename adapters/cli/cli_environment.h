@@ -12,6 +12,7 @@
 
 #include "engine/event_store.h"
 #include "engine/result.h"
+#include "engine/snapshot_store.h"
 #include "projections/read_model_store.h"
 
 namespace ledger::cli {
@@ -37,6 +38,9 @@ class CliEnvironment {
   // (adapters/store/open_read_model_store.h). The caller owns them.
   virtual Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModels(
       const std::string& url) = 0;
+  // Opens the aggregate snapshots that belong to the store named by `url`
+  // (adapters/store/open_snapshot_store.h): a cache of long streams' states for commands.
+  virtual Result<std::unique_ptr<SnapshotStore>> OpenSnapshots(const std::string& url) = 0;
   // Creates or upgrades the store named by `url`.
   virtual Status MigrateStore(const std::string& url) = 0;
 

@@ -55,9 +55,17 @@ class CommandCommand final : public Command {
   Status Run(CommandContext& context) override {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
                             context.env.OpenStore(context.database_url));
-    LEDGER_ASSIGN_OR_RETURN(
-        std::unique_ptr<commands::CommandDispatcher> dispatcher,
-        commands::CommandDispatcher::Create(store.get(), SystemClock::Default(), {}));
+    // Long streams (a canary route) load from aggregate snapshots: a cache beside the log.
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<SnapshotStore> snapshots,
+                            context.env.OpenSnapshots(context.database_url));
+    commands::CommandDispatcherOptions dispatcher_options;
+    dispatcher_options.snapshots = snapshots.get();
+    dispatcher_options.on_snapshot_error = [&context](const Status& status) {
+      context.env.Err() << "ledger command: snapshots: " << status.ToString() << "\n";
+    };
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<commands::CommandDispatcher> dispatcher,
+                            commands::CommandDispatcher::Create(store.get(), SystemClock::Default(),
+                                                                std::move(dispatcher_options)));
     LEDGER_ASSIGN_OR_RETURN(commands::CommandOutcome outcome,
                             dispatcher->Execute(name_, body_, context_));
     context.env.Out() << outcome.response_json << "\n";

@@ -8,6 +8,7 @@
 
 #include "adapters/store/open_event_store.h"
 #include "adapters/store/open_read_model_store.h"
+#include "adapters/store/open_snapshot_store.h"
 
 namespace ledger::cli {
 namespace {
@@ -38,6 +39,10 @@ Result<std::unique_ptr<EventStore>> ProcessEnvironment::OpenStore(const std::str
 Result<std::unique_ptr<projections::ReadModelStore>> ProcessEnvironment::OpenReadModels(
     const std::string& url) {
   return OpenReadModelStore(url);
+}
+
+Result<std::unique_ptr<SnapshotStore>> ProcessEnvironment::OpenSnapshots(const std::string& url) {
+  return OpenSnapshotStore(url);
 }
 
 Status ProcessEnvironment::MigrateStore(const std::string& url) {

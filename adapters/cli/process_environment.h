@@ -16,6 +16,7 @@ class ProcessEnvironment final : public CliEnvironment {
   bool ErrIsTerminal() override;
   std::optional<std::string> GetEnv(const std::string& name) override;
   Result<std::unique_ptr<EventStore>> OpenStore(const std::string& url) override;
+  Result<std::unique_ptr<SnapshotStore>> OpenSnapshots(const std::string& url) override;
   Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModels(
       const std::string& url) override;
   Status MigrateStore(const std::string& url) override;

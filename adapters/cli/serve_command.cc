@@ -3,6 +3,8 @@
 // SIGINT, then drains in-flight requests and exits 0.
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "adapters/auth/auth_options.h"
 #include "adapters/auth/event_feed_routes.h"
 #include "adapters/auth/request_auth.h"
@@ -119,8 +121,17 @@ class ServeCommand final : public Command {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
                             context.env.OpenStore(context.database_url));
     Clock* clock = SystemClock::Default();
-    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<commands::CommandDispatcher> dispatcher,
-                            commands::CommandDispatcher::Create(store.get(), clock, {}));
+    // Long streams (a canary route) load from aggregate snapshots: a cache beside the log.
+    LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<SnapshotStore> snapshots,
+                            context.env.OpenSnapshots(context.database_url));
+    commands::CommandDispatcherOptions dispatcher_options;
+    dispatcher_options.snapshots = snapshots.get();
+    dispatcher_options.on_snapshot_error = [](const Status& status) {
+      spdlog::warn("snapshots: {}", status.ToString());
+    };
+    LEDGER_ASSIGN_OR_RETURN(
+        std::unique_ptr<commands::CommandDispatcher> dispatcher,
+        commands::CommandDispatcher::Create(store.get(), clock, std::move(dispatcher_options)));
     // With token keys, a command acts as the bearer token's subject and role; without,
     // every request acts as the --command-actor admin (local development only).
     http::PrincipalResolver resolver =

@@ -2,6 +2,8 @@
 
 #include "adapters/store/open_read_model_reader.h"
 #include "adapters/store/open_read_model_store.h"
+#include "adapters/store/open_snapshot_store.h"
+#include "engine/memory_snapshot_store.h"
 #include "queries/memory_read_model_reader.h"
 
 #include <algorithm>
@@ -11,11 +13,13 @@
 #include "adapters/sqlite/sqlite_event_store.h"
 #include "adapters/sqlite/sqlite_read_model_reader.h"
 #include "adapters/sqlite/sqlite_read_model_store.h"
+#include "adapters/sqlite/sqlite_snapshot_store.h"
 #endif
 #if LEDGER_HAVE_POSTGRES_STORE
 #include "adapters/postgres/pg_event_store.h"
 #include "adapters/postgres/pg_read_model_reader.h"
 #include "adapters/postgres/pg_read_model_store.h"
+#include "adapters/postgres/pg_snapshot_store.h"
 #endif
 
 namespace ledger {
@@ -170,6 +174,38 @@ Result<std::unique_ptr<queries::ReadModelReader>> OpenReadModelReader(
       LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgReadModelReader> reader,
                               PgReadModelReader::Open(url));
       return std::unique_ptr<queries::ReadModelReader>(std::move(reader));
+#else
+      return NotBuiltIn("PostgreSQL");
+#endif
+    }
+  }
+  return Internal("unhandled database backend");
+}
+
+Result<std::unique_ptr<SnapshotStore>> OpenSnapshotStore(
+    const std::string& url, [[maybe_unused]] const StoreOpenOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(ParsedUrl parsed, ParseUrl(url));
+  switch (parsed.backend) {
+    case Backend::kSqlite: {
+      if (parsed.target == kSqliteMemory) {
+        return std::unique_ptr<SnapshotStore>(std::make_unique<MemorySnapshotStore>());
+      }
+#if LEDGER_HAVE_SQLITE_STORE
+      SqliteOptions sqlite_options;
+      sqlite_options.migrate = options.migrate;
+      sqlite_options.clock = options.clock;
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteSnapshotStore> store,
+                              SqliteSnapshotStore::Open(parsed.target, sqlite_options));
+      return std::unique_ptr<SnapshotStore>(std::move(store));
+#else
+      return NotBuiltIn("SQLite");
+#endif
+    }
+    case Backend::kPostgres: {
+#if LEDGER_HAVE_POSTGRES_STORE
+      if (options.migrate) LEDGER_RETURN_IF_ERROR(MigrateStore(url, options));
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgSnapshotStore> store, PgSnapshotStore::Open(url));
+      return std::unique_ptr<SnapshotStore>(std::move(store));
 #else
       return NotBuiltIn("PostgreSQL");
 #endif

@@ -1,6 +1,8 @@
 #include "tests/cli/fake_environment.h"
 
 #include "adapters/store/open_read_model_store.h"
+#include "adapters/store/open_snapshot_store.h"
+#include "engine/memory_snapshot_store.h"
 
 #include "adapters/cli/ledger_cli.h"
 #include "adapters/store/open_event_store.h"
@@ -48,6 +50,13 @@ Result<std::unique_ptr<EventStore>> FakeEnvironment::OpenStore(const std::string
   if (store_ != nullptr)
     return std::unique_ptr<EventStore>(std::make_unique<BorrowedStore>(*store_));
   return OpenEventStore(url);
+}
+
+Result<std::unique_ptr<SnapshotStore>> FakeEnvironment::OpenSnapshots(const std::string& url) {
+  if (store_ != nullptr) {
+    return std::unique_ptr<SnapshotStore>(std::make_unique<MemorySnapshotStore>());
+  }
+  return OpenSnapshotStore(url);
 }
 
 Result<std::unique_ptr<projections::ReadModelStore>> FakeEnvironment::OpenReadModels(

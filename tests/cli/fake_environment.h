@@ -46,6 +46,8 @@ class FakeEnvironment final : public cli::CliEnvironment {
   bool ErrIsTerminal() override { return err_is_terminal; }
   std::optional<std::string> GetEnv(const std::string& name) override;
   Result<std::unique_ptr<EventStore>> OpenStore(const std::string& url) override;
+  // With an injected store, snapshots in memory (they are a cache); else those of `url`.
+  Result<std::unique_ptr<SnapshotStore>> OpenSnapshots(const std::string& url) override;
   Result<std::unique_ptr<projections::ReadModelStore>> OpenReadModels(
       const std::string& url) override;
   Status MigrateStore(const std::string& url) override;
