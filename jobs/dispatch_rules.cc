@@ -130,9 +130,8 @@ PayloadBuilder DailyDrop(DailyDropSettings settings) {
 
 std::string PrintifyPayloadFromPlaced(std::string_view order_id, std::string_view placed_payload) {
   json::object placed = ParseObject(placed_payload);
-  json::object payload{{"order_id", order_id},
-                       {"label", order_id},
-                       {"line_items", LineItemsOf(placed)}};
+  json::object payload{
+      {"order_id", order_id}, {"label", order_id}, {"line_items", LineItemsOf(placed)}};
   if (std::optional<json::object> shipping = ShippingOf(placed)) {
     payload["shipping"] = std::move(*shipping);
   }
@@ -142,8 +141,10 @@ std::string PrintifyPayloadFromPlaced(std::string_view order_id, std::string_vie
 std::vector<DispatchRule> StandardDispatchRules(const DispatchSettings& settings) {
   std::vector<DispatchRule> rules;
   rules.push_back({std::string(kOrderPaid), std::string(kPrintifySubmitOrder), PrintifySubmission});
-  rules.push_back({std::string(kOrderPaid), std::string(kOrderConfirmationEmail), OrderConfirmation});
-  rules.push_back({std::string(kDropDue), std::string(kDailyDropEmail), DailyDrop(settings.daily_drop)});
+  rules.push_back(
+      {std::string(kOrderPaid), std::string(kOrderConfirmationEmail), OrderConfirmation});
+  rules.push_back(
+      {std::string(kDropDue), std::string(kDailyDropEmail), DailyDrop(settings.daily_drop)});
   return rules;
 }
 

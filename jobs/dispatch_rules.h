@@ -43,8 +43,8 @@ struct DispatchSettings {
 
 // Builds the payload (a JSON object) of the rule's job for `event`; nullopt when this event
 // asks for no job after all. May read `store` (Unavailable: try the event again later).
-using PayloadBuilder =
-    std::function<Result<std::optional<std::string>>(const RecordedEvent& event, EventStore& store)>;
+using PayloadBuilder = std::function<Result<std::optional<std::string>>(const RecordedEvent& event,
+                                                                        EventStore& store)>;
 
 struct DispatchRule {
   std::string event_type;  // "order.paid"

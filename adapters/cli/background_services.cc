@@ -7,6 +7,7 @@
 
 #include "adapters/http/projection_metrics.h"
 #include "commands/intake/translator.h"
+#include "jobs/dispatcher.h"
 #include "replay/sealer.h"
 
 namespace ledger::cli {
@@ -14,6 +15,7 @@ namespace ledger::cli {
 namespace {
 
 constexpr std::chrono::seconds kTranslatorRetry{5};
+constexpr std::chrono::seconds kDispatcherRetry{5};
 
 void SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
   std::mutex mu;
@@ -37,13 +39,33 @@ BackgroundServices::~BackgroundServices() { Stop(); }
 
 void BackgroundServices::EnableSealer(replay::SealKey key) { seal_key_ = std::move(key); }
 
+void BackgroundServices::EnableJobs(std::unique_ptr<jobs::JobQueue> queue,
+                                    std::unique_ptr<JobHandlerSet> handlers,
+                                    jobs::WorkerOptions worker, jobs::DispatchSettings dispatch) {
+  for (const std::string& kind : handlers->not_configured) {
+    spdlog::warn("jobs: not configured, its jobs are dead-lettered: {}", kind);
+  }
+  job_queue_ = std::move(queue);
+  job_handlers_ = std::move(handlers);
+  dispatch_settings_ = std::move(dispatch);
+  worker.clock = &clock_;
+  worker_ = std::make_unique<jobs::Worker>(*job_queue_, events_, job_handlers_->registry,
+                                           std::move(worker));
+}
+
 void BackgroundServices::Start() {
   projections_->Start();
+  if (worker_ && !dispatcher_.joinable()) {
+    dispatcher_ = std::jthread([this](std::stop_token stop) { RunDispatcher(stop); });
+    worker_->Start();
+  }
   if (seal_key_ && !sealer_.joinable()) {
     sealer_ = std::jthread([this](std::stop_token stop) {
       replay::SealerOptions options;
       options.clock = &clock_;
-      options.on_error = [](const Status& status) { spdlog::warn("sealer: {}", status.ToString()); };
+      options.on_error = [](const Status& status) {
+        spdlog::warn("sealer: {}", status.ToString());
+      };
       replay::Sealer sealer(events_, *seal_key_, options);
       sealer.Lead(rows_.leadership(), stop);
     });
@@ -54,6 +76,11 @@ void BackgroundServices::Start() {
 }
 
 void BackgroundServices::Stop() {
+  if (dispatcher_.joinable()) {
+    dispatcher_.request_stop();
+    dispatcher_.join();
+  }
+  if (worker_) worker_->Stop();
   if (sealer_.joinable()) {
     sealer_.request_stop();
     sealer_.join();
@@ -85,6 +112,25 @@ void BackgroundServices::RunTranslator(std::stop_token stop) {
       if (!followed.ok()) spdlog::warn("translator stopped: {}", followed.ToString());
     }
     SleepFor(stop, kTranslatorRetry);
+  }
+}
+
+// The same shape as the translator: one leader across processes, and a follower that rides
+// out Redis and database outages by itself (Follow retries Unavailable without returning).
+void BackgroundServices::RunDispatcher(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    Result<std::unique_ptr<Lease>> lease = rows_.leadership().TryLead(jobs::kDispatcherCheckpoint);
+    if (!lease.ok()) {
+      spdlog::warn("dispatcher: {}", lease.status().ToString());
+    } else if (*lease != nullptr) {
+      jobs::DispatcherOptions options;
+      options.clock = &clock_;
+      jobs::Dispatcher dispatcher(events_, rows_, *job_queue_,
+                                  jobs::StandardDispatchRules(dispatch_settings_), options);
+      Status followed = dispatcher.Follow(stop);
+      if (!followed.ok()) spdlog::warn("dispatcher stopped: {}", followed.ToString());
+    }
+    SleepFor(stop, kDispatcherRetry);
   }
 }
 
