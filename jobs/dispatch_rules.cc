@@ -7,11 +7,12 @@ namespace {
 
 namespace json = boost::json;
 
-// The event types and kinds the rules name. Spelled here, not taken from commands/ and
-// jobs/kinds/, so that the jobs library depends on the engine only; the dispatcher's tests
-// check them against the producers' constants.
+// The event types and kinds the rules name. Spelled here, not taken from commands/,
+// jobs/kinds/ and the scheduler, so that the jobs library depends on the engine only; the
+// dispatcher's tests check them against the producers' constants.
 constexpr std::string_view kOrderPaid = "order.paid";
 constexpr std::string_view kOrderPlaced = "order.placed";
+constexpr std::string_view kDropDue = "drop.due";
 constexpr std::string_view kPrintifySubmitOrder = "printify.submit_order";
 constexpr std::string_view kOrderConfirmationEmail = "email.order_confirmation";
 constexpr std::string_view kDailyDropEmail = "email.daily_drop";

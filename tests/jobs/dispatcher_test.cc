@@ -14,6 +14,7 @@
 #include "commands/event_types.h"
 #include "jobs/kinds/email_delivery.h"
 #include "jobs/kinds/printify_submission.h"
+#include "jobs/scheduler_events.h"
 #include "tests/commands/intake_fixture.h"
 #include "tests/jobs/redis_test_support.h"
 
@@ -75,9 +76,10 @@ TEST_CASE("the rules name the producers' event types and the handlers' kinds") {
     rules.insert({rule.event_type, rule.job_kind});
   }
   std::string paid(commands::kOrderPaid);
-  CHECK(rules == std::set<std::pair<std::string, std::string>>{{paid, kPrintifyKind},
-                                                               {paid, kConfirmationKind},
-                                                               {"drop.due", kDailyDropKind}});
+  CHECK(rules ==
+        std::set<std::pair<std::string, std::string>>{{paid, kPrintifyKind},
+                                                      {paid, kConfirmationKind},
+                                                      {std::string(kDropDue), kDailyDropKind}});
 }
 
 TEST_CASE(
@@ -140,23 +142,19 @@ TEST_CASE(
   CHECK(shipping.at("address1") == "1234 SE Hawthorne Blvd");
 }
 
-NewEvent DropDue(const std::string& date) {
-  NewEvent e;
-  e.event_id = Uuid::V5(LedgerNamespace(), "test-drop:" + date);
-  e.event_type = "drop.due";
-  e.tenant = TenantId("shop1");
-  e.payload = R"({"drop_date":")" + date + R"(","due_at":")" + date + R"(T07:30:00.000000Z"})";
-  return e;
-}
-
 TEST_CASE("drop.due asks for the daily drop email to the list address; without one, nothing") {
   MemoryEventStore store;
   projections::MemoryReadModelStore checkpoints;
   auto queue = FreshQueue(TestRedis());
+  // The scheduler's own drop.due for 24 November 2026 in Tokyo.
+  Result<DropCalendar> calendar =
+      DropCalendar::Create("Asia/Tokyo", std::chrono::minutes(8 * 60 + 30));
+  REQUIRE(calendar.ok());
+  LocalDate date{2026, 11, 24};
   REQUIRE(store
-              .Append({StreamId("drop-shop1-2026-11-24"),
+              .Append({DropStream(TenantId("shop1"), date),
                        ExpectedVersion::NoStream(),
-                       {DropDue("2026-11-24")}})
+                       {MakeDropDue(TenantId("shop1"), date, *calendar)}})
               .ok());
 
   Dispatcher unconfigured(store, checkpoints, *queue, StandardDispatchRules({}),
