@@ -142,7 +142,8 @@ TEST_CASE(
   CHECK(shipping.at("address1") == "1234 SE Hawthorne Blvd");
 }
 
-TEST_CASE("drop.due asks for the daily drop email to the list address; without one, nothing") {
+TEST_CASE(
+    "drop.due asks for the daily drop email to the list address, or for nothing without one") {
   MemoryEventStore store;
   projections::MemoryReadModelStore checkpoints;
   auto queue = FreshQueue(TestRedis());
@@ -181,7 +182,7 @@ TEST_CASE("drop.due asks for the daily drop email to the list address; without o
   CHECK(payload.at("unsubscribe_url") == "https://shop.example.com/unsubscribe");
 }
 
-TEST_CASE("while Redis is down the checkpoint stays; the jobs appear once when it returns") {
+TEST_CASE("while Redis is down the checkpoint stays, and the jobs appear once when it returns") {
   OwnRedisServer server;
   IntakeFixture f;
   TranslateStory(f);

@@ -39,7 +39,7 @@ std::optional<projections::Row> JobRow(projections::ReadModelStore& rows,
   return (*found)[0];
 }
 
-TEST_CASE("handlers come from the environment; a kind without configuration is left out") {
+TEST_CASE("handlers come from the environment, and a kind not configured is left out") {
   MemoryEventStore store;
   auto none = cli::MakeJobHandlers(store, Environment({}));
   REQUIRE(none.ok());
