@@ -7,7 +7,6 @@
 
 #include "adapters/http/projection_metrics.h"
 #include "commands/intake/translator.h"
-#include "jobs/dispatcher.h"
 #include "replay/sealer.h"
 
 namespace ledger::cli {
@@ -22,6 +21,12 @@ void SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
   cv.wait_for(lock, stop, duration, [] { return false; });
+}
+
+void Counter(std::string& out, std::string_view name, std::string_view help, std::uint64_t value) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+  out.append(name).append(" counter\n").append(name).append(" ");
+  out.append(std::to_string(value)).append("\n");
 }
 
 }  // namespace
@@ -47,7 +52,10 @@ void BackgroundServices::EnableJobs(std::unique_ptr<jobs::JobQueue> queue,
   }
   job_queue_ = std::move(queue);
   job_handlers_ = std::move(handlers);
-  dispatch_settings_ = std::move(dispatch);
+  jobs::DispatcherOptions options;
+  options.clock = &clock_;
+  dispatcher_service_ = std::make_unique<jobs::Dispatcher>(
+      events_, rows_, *job_queue_, jobs::StandardDispatchRules(dispatch), options);
   worker.clock = &clock_;
   worker_ = std::make_unique<jobs::Worker>(*job_queue_, events_, job_handlers_->registry,
                                            std::move(worker));
@@ -95,6 +103,29 @@ void BackgroundServices::Stop() {
 void BackgroundServices::RenderMetrics(std::string& out) const {
   std::vector<projections::ProjectorProgress> progress = projections_->Progress();
   http::RenderProjectionMetrics(progress, clock_.Now(), out);
+  if (!worker_) return;
+  jobs::DispatcherStats d = dispatcher_service_->stats();
+  const jobs::WorkerCounts& w = worker_->counts();
+  Counter(out, "ledger_dispatcher_events_total", "Events the dispatcher read and checkpointed.",
+          d.events);
+  Counter(out, "ledger_dispatcher_jobs_queued_total", "Jobs the dispatcher queued as new.",
+          d.queued);
+  Counter(out, "ledger_dispatcher_jobs_duplicate_total",
+          "Jobs the queue already had when the dispatcher enqueued them (events read again).",
+          d.duplicates);
+  Counter(out, "ledger_dispatcher_unavailable_total",
+          "Dispatcher batches stopped because Redis or the store was unavailable.", d.unavailable);
+  Counter(out, "ledger_worker_jobs_started_total", "Job attempts this process's worker began.",
+          w.started.load());
+  Counter(out, "ledger_worker_jobs_succeeded_total", "Jobs this process's worker finished.",
+          w.succeeded.load());
+  Counter(out, "ledger_worker_jobs_retried_total", "Attempts that failed and will be retried.",
+          w.retried.load());
+  Counter(out, "ledger_worker_jobs_dead_lettered_total", "Jobs this process dead-lettered.",
+          w.dead_lettered.load());
+  Counter(out, "ledger_worker_errors_total",
+          "Worker rounds that failed on Redis or the store (the job is reclaimed later).",
+          w.errors.load());
 }
 
 void BackgroundServices::RunTranslator(std::stop_token stop) {
@@ -123,11 +154,7 @@ void BackgroundServices::RunDispatcher(std::stop_token stop) {
     if (!lease.ok()) {
       spdlog::warn("dispatcher: {}", lease.status().ToString());
     } else if (*lease != nullptr) {
-      jobs::DispatcherOptions options;
-      options.clock = &clock_;
-      jobs::Dispatcher dispatcher(events_, rows_, *job_queue_,
-                                  jobs::StandardDispatchRules(dispatch_settings_), options);
-      Status followed = dispatcher.Follow(stop);
+      Status followed = dispatcher_service_->Follow(stop);
       if (!followed.ok()) spdlog::warn("dispatcher stopped: {}", followed.ToString());
     }
     SleepFor(stop, kDispatcherRetry);

@@ -14,6 +14,7 @@
 #include "engine/clock.h"
 #include "engine/event_store.h"
 #include "jobs/dispatch_rules.h"
+#include "jobs/dispatcher.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
 #include "projections/catalog/standard_projectors.h"
@@ -43,7 +44,8 @@ class BackgroundServices {
   void Start();
   void Stop();
 
-  // Appends the projection lag gauges (docs/read-models.md, "Lag") to Prometheus text.
+  // Appends the projection lag gauges (docs/read-models.md, "Lag") and, with jobs enabled,
+  // the dispatcher's and worker's counters (docs/jobs.md, "Metrics") to Prometheus text.
   void RenderMetrics(std::string& out) const;
 
  private:
@@ -62,7 +64,9 @@ class BackgroundServices {
   // declared after them and destroyed first.
   std::unique_ptr<jobs::JobQueue> job_queue_;
   std::unique_ptr<JobHandlerSet> job_handlers_;
-  jobs::DispatchSettings dispatch_settings_;
+  // One for the process's lifetime (it keeps no state between leases, only counters); it
+  // follows the log while this process leads "dispatcher".
+  std::unique_ptr<jobs::Dispatcher> dispatcher_service_;
   std::unique_ptr<jobs::Worker> worker_;
   std::jthread dispatcher_;
 };

@@ -133,6 +133,13 @@ TEST_CASE("serve's background services run a paid order's Printify job to a proj
   REQUIRE(email.has_value());
   CHECK(email->Text("status") == "dead_lettered");
   CHECK(email->Text("last_detail").find("no handler") != std::string::npos);
+
+  // GET /metrics carries the counters.
+  std::string metrics;
+  services.RenderMetrics(metrics);
+  CHECK(metrics.find("\nledger_dispatcher_jobs_queued_total 2\n") != std::string::npos);
+  CHECK(metrics.find("\nledger_worker_jobs_succeeded_total 1\n") != std::string::npos);
+  CHECK(metrics.find("\nledger_worker_jobs_dead_lettered_total 1\n") != std::string::npos);
 }
 
 }  // namespace
