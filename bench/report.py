@@ -48,7 +48,8 @@ ROWS = [
      "ledger": ("rebuild", "ledger", "rebuild", 1),
      "baseline": ("rebuild", "baseline", "copy to", 1),
      "target_rate": 100_000, "target_peak_rss_mib": 256, "unit": "events/s"},
-    {"name": "replay of {rebuild_events} events into SQLite (`ledger replay`, PostgreSQL source)",
+    {"name": "replay of the domain log's first {replay_events} events into SQLite "
+             "(`ledger replay --to-position`, PostgreSQL source)",
      "ledger": ("sqlite_replay", "ledger", "replay", 1), "baseline": None,
      "target_rate": 200_000, "unit": "events/s"},
     {"name": "GET /v1/orders/{{id}}, {query_orders} orders, 32 connections, admin token",
@@ -170,7 +171,8 @@ def build_rows(meta, runs):
         ledger = summarize(ledger_runs)
         row = {"name": spec["name"].format(events=f"{meta['events']:,}",
                                            rebuild_events=f"{meta.get('rebuild_events', 0):,}",
-                                           query_orders=f"{meta.get('query_orders', 0):,}"),
+                                           query_orders=f"{meta.get('query_orders', 0):,}",
+                                           replay_events=f"{meta.get('replay_events', 0):,}"),
                "ledger": ledger, "unit": spec.get("unit", "/s")}
         if baseline_runs:
             baseline = summarize(baseline_runs)

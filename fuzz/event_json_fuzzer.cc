@@ -40,11 +40,16 @@ void CheckBase64(std::string_view bytes) {
   Require(round.ok() && *round == bytes, "base64 round trip failed", round.status());
 }
 
-void CheckExportRoundTrip(ledger::EventStore& store) {
+// `imported`: how many events the Import calls reported as imported.
+void CheckExportRoundTrip(ledger::EventStore& store, std::size_t imported) {
   ledger::Result<std::vector<ledger::RecordedEvent>> stored =
       store.ReadAll(ledger::GlobalPosition(0), kMaxLines + 1);
   Require(stored.ok(), "reading the imported events failed", stored.status());
+  Require(stored->size() == imported, "ReadAll does not return every imported event");
+  ledger::GlobalPosition previous(0);
   for (const ledger::RecordedEvent& event : *stored) {
+    Require(event.global_position > previous, "global positions are not increasing from 1");
+    previous = event.global_position;
     std::string line = ledger::FormatEventJson(event);
     ledger::Result<ledger::ImportedEvent> parsed =
         ledger::ParseEventJson(line, ledger::TenantId(ledger::kDefaultTenant));
@@ -94,14 +99,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   ledger::ManualClock clock(ledger::Timestamp(1'787'133'647'000'000));
   ledger::MemoryEventStore store(&clock);
-  ledger::Result<ledger::ImportResult> imported = store.Import(batch);
-  if (!imported.ok()) {
+  std::size_t imported = 0;
+  ledger::Result<ledger::ImportResult> whole = store.Import(batch);
+  if (whole.ok()) {
+    imported = whole->imported;
+  } else {
     // The whole batch is refused atomically; importing it one event at a time instead
     // reaches the events before the bad one, as a resumed import would.
     for (const ledger::ImportedEvent& event : batch) {
-      (void)store.Import(std::span<const ledger::ImportedEvent>(&event, 1));
+      ledger::Result<ledger::ImportResult> one =
+          store.Import(std::span<const ledger::ImportedEvent>(&event, 1));
+      if (one.ok()) imported += one->imported;
     }
   }
-  CheckExportRoundTrip(store);
+  CheckExportRoundTrip(store, imported);
   return 0;
 }

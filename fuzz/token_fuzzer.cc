@@ -48,7 +48,32 @@ std::string Base64Url(std::string_view bytes) {
   return text;
 }
 
-std::string Hs256Token(std::string_view header_json, std::string_view claims_json);
+// RFC 2104 over engine/sha256.h, for a key of at most one block (the fixed secret above).
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  constexpr std::size_t kBlock = 64;
+  Require(key.size() <= kBlock, "HMAC key longer than a block");
+  std::string inner_pad(kBlock, '\x36');
+  std::string outer_pad(kBlock, '\x5c');
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    inner_pad[i] = static_cast<char>(inner_pad[i] ^ key[i]);
+    outer_pad[i] = static_cast<char>(outer_pad[i] ^ key[i]);
+  }
+  ledger::Sha256 inner;
+  inner.Update(inner_pad);
+  inner.Update(message);
+  ledger::Sha256Digest inner_digest = inner.Finish();
+  ledger::Sha256 outer;
+  outer.Update(outer_pad);
+  outer.Update(inner_digest);
+  ledger::Sha256Digest mac = outer.Finish();
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
+}
+
+// header.payload.signature with the HS256 signature over the first two segments.
+std::string Hs256Token(std::string_view header_json, std::string_view claims_json) {
+  std::string signing_input = Base64Url(header_json) + "." + Base64Url(claims_json);
+  return signing_input + "." + Base64Url(HmacSha256(kHs256Secret, signing_input));
+}
 
 const ledger::auth::TokenVerifier& Verifier() {
   static ledger::ManualClock* const clock =
@@ -103,33 +128,3 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   return 0;
 }
 
-namespace {
-
-// RFC 2104 over engine/sha256.h, for a key of at most one block (the fixed secret above).
-std::string HmacSha256(std::string_view key, std::string_view message) {
-  constexpr std::size_t kBlock = 64;
-  Require(key.size() <= kBlock, "HMAC key longer than a block");
-  std::string inner_pad(kBlock, '\x36');
-  std::string outer_pad(kBlock, '\x5c');
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    inner_pad[i] = static_cast<char>(inner_pad[i] ^ key[i]);
-    outer_pad[i] = static_cast<char>(outer_pad[i] ^ key[i]);
-  }
-  ledger::Sha256 inner;
-  inner.Update(inner_pad);
-  inner.Update(message);
-  ledger::Sha256Digest inner_digest = inner.Finish();
-  ledger::Sha256 outer;
-  outer.Update(outer_pad);
-  outer.Update(inner_digest);
-  ledger::Sha256Digest mac = outer.Finish();
-  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
-}
-
-// header.payload.signature with the HS256 signature over the first two segments.
-std::string Hs256Token(std::string_view header_json, std::string_view claims_json) {
-  std::string signing_input = Base64Url(header_json) + "." + Base64Url(claims_json);
-  return signing_input + "." + Base64Url(HmacSha256(kHs256Secret, signing_input));
-}
-
-}  // namespace

@@ -7,11 +7,12 @@ namespace {
 
 namespace json = boost::json;
 
-// The event types and kinds the rules name. Spelled here, not taken from commands/ and
-// jobs/kinds/, so that the jobs library depends on the engine only; the dispatcher's tests
-// check them against the producers' constants.
+// The event types and kinds the rules name. Spelled here, not taken from commands/,
+// jobs/kinds/ and the scheduler, so that the jobs library depends on the engine only; the
+// dispatcher's tests check them against the producers' constants.
 constexpr std::string_view kOrderPaid = "order.paid";
 constexpr std::string_view kOrderPlaced = "order.placed";
+constexpr std::string_view kDropDue = "drop.due";
 constexpr std::string_view kPrintifySubmitOrder = "printify.submit_order";
 constexpr std::string_view kOrderConfirmationEmail = "email.order_confirmation";
 constexpr std::string_view kDailyDropEmail = "email.daily_drop";
@@ -130,9 +131,8 @@ PayloadBuilder DailyDrop(DailyDropSettings settings) {
 
 std::string PrintifyPayloadFromPlaced(std::string_view order_id, std::string_view placed_payload) {
   json::object placed = ParseObject(placed_payload);
-  json::object payload{{"order_id", order_id},
-                       {"label", order_id},
-                       {"line_items", LineItemsOf(placed)}};
+  json::object payload{
+      {"order_id", order_id}, {"label", order_id}, {"line_items", LineItemsOf(placed)}};
   if (std::optional<json::object> shipping = ShippingOf(placed)) {
     payload["shipping"] = std::move(*shipping);
   }
@@ -142,8 +142,10 @@ std::string PrintifyPayloadFromPlaced(std::string_view order_id, std::string_vie
 std::vector<DispatchRule> StandardDispatchRules(const DispatchSettings& settings) {
   std::vector<DispatchRule> rules;
   rules.push_back({std::string(kOrderPaid), std::string(kPrintifySubmitOrder), PrintifySubmission});
-  rules.push_back({std::string(kOrderPaid), std::string(kOrderConfirmationEmail), OrderConfirmation});
-  rules.push_back({std::string(kDropDue), std::string(kDailyDropEmail), DailyDrop(settings.daily_drop)});
+  rules.push_back(
+      {std::string(kOrderPaid), std::string(kOrderConfirmationEmail), OrderConfirmation});
+  rules.push_back(
+      {std::string(kDropDue), std::string(kDailyDropEmail), DailyDrop(settings.daily_drop)});
   return rules;
 }
 

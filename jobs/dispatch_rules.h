@@ -4,6 +4,8 @@
 //   order.paid  -> printify.submit_order    order id, lines and shipping from order.placed
 //   order.paid  -> email.order_confirmation order id (the handler renders from order.placed)
 //   drop.due    -> email.daily_drop         drop date, list address, shop and unsubscribe URLs
+//                                           (drop.due: the daily-drop scheduler's event,
+//                                           jobs/scheduler_events.h)
 //
 // A payload is fixed when the job is enqueued (jobs/job.h), so it is built once, from the
 // causing event and, where the kind needs more, from the ledger as it stands then. A payload
@@ -24,10 +26,6 @@
 
 namespace ledger::jobs {
 
-// The daily drop's scheduler event (jobs/scheduler, docs/events.md "Daily drop"): payload
-// `drop_date` (YYYY-MM-DD, store-local), `due_at`; the tenant is the event's.
-inline constexpr std::string_view kDropDue = "drop.due";
-
 // Where the daily drop email goes. The ledger holds no subscriber list: the email goes to one
 // list address (a mailing list that fans out and handles unsubscribes). Without `to` the rule
 // enqueues nothing (counted as skipped by the dispatcher).
@@ -43,8 +41,8 @@ struct DispatchSettings {
 
 // Builds the payload (a JSON object) of the rule's job for `event`; nullopt when this event
 // asks for no job after all. May read `store` (Unavailable: try the event again later).
-using PayloadBuilder =
-    std::function<Result<std::optional<std::string>>(const RecordedEvent& event, EventStore& store)>;
+using PayloadBuilder = std::function<Result<std::optional<std::string>>(const RecordedEvent& event,
+                                                                        EventStore& store)>;
 
 struct DispatchRule {
   std::string event_type;  // "order.paid"

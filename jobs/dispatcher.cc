@@ -1,5 +1,7 @@
 #include "jobs/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <mutex>
 
@@ -100,13 +102,19 @@ void Dispatcher::SleepFor(std::chrono::milliseconds wait, const std::stop_token&
 }
 
 Status Dispatcher::Follow(std::stop_token stop) {
+  bool waiting = false;  // in an outage: logged once when it begins and once when it ends
   while (!stop.stop_requested()) {
     Result<std::size_t> n = RunOnce(options_.batch_size);
     if (!n.ok()) {
       if (n.status().code() != StatusCode::kUnavailable) return n.status();
+      if (!waiting)
+        spdlog::warn("dispatcher: waiting, jobs are delayed: {}", n.status().ToString());
+      waiting = true;
       SleepFor(options_.retry_wait, stop);
       continue;
     }
+    if (waiting) spdlog::info("dispatcher: resumed");
+    waiting = false;
     if (*n > 0) continue;
     Status waited = events_.WaitForEvents(position_, options_.idle_wait);
     if (!waited.ok()) {

@@ -51,11 +51,11 @@ struct DispatcherOptions {
 
 // Counts since construction (for metrics and tests).
 struct DispatcherStats {
-  std::uint64_t events = 0;        // events read, in batches that completed
-  std::uint64_t queued = 0;        // jobs the queue accepted as new
-  std::uint64_t duplicates = 0;    // jobs the queue already had (a re-read event)
-  std::uint64_t skipped = 0;       // rules that asked for no job (e.g. no daily-drop address)
-  std::uint64_t unavailable = 0;   // batches stopped because the queue or store was down
+  std::uint64_t events = 0;       // events read, in batches that completed
+  std::uint64_t queued = 0;       // jobs the queue accepted as new
+  std::uint64_t duplicates = 0;   // jobs the queue already had (a re-read event)
+  std::uint64_t skipped = 0;      // rules that asked for no job (e.g. no daily-drop address)
+  std::uint64_t unavailable = 0;  // batches stopped because the queue or store was down
 };
 
 class Dispatcher {

@@ -19,7 +19,7 @@ void SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
 }  // namespace
 
 Result<std::unique_ptr<DropScheduler>> DropScheduler::Create(EventStore& events,
-                                                              SchedulerOptions options) {
+                                                             SchedulerOptions options) {
   if (options.tenants.empty()) return InvalidArgument("the scheduler needs at least one tenant");
   for (const TenantId& tenant : options.tenants) {
     LEDGER_RETURN_IF_ERROR(ValidateTenantId(tenant));

@@ -26,8 +26,7 @@ std::string LocalDate::ToString() const {
   return text;
 }
 
-Result<DropCalendar> DropCalendar::Create(std::string_view zone,
-                                          std::chrono::minutes time_of_day) {
+Result<DropCalendar> DropCalendar::Create(std::string_view zone, std::chrono::minutes time_of_day) {
   if (time_of_day < std::chrono::minutes(0) || time_of_day >= std::chrono::hours(24)) {
     return InvalidArgument("drop time must be within a day (00:00..23:59)");
   }
@@ -77,8 +76,8 @@ Result<std::chrono::minutes> ParseTimeOfDay(std::string_view text) {
     if (h.ptr != begin + 2 || m.ptr != begin + 5) hours = -1;
   }
   if (!shaped || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
-    return InvalidArgument("time of day must be HH:MM (00:00..23:59), got \"" +
-                           std::string(text) + "\"");
+    return InvalidArgument("time of day must be HH:MM (00:00..23:59), got \"" + std::string(text) +
+                           "\"");
   }
   return std::chrono::minutes(hours * 60 + minutes);
 }

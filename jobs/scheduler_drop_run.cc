@@ -38,15 +38,14 @@ JobResult DropRunRecorder::Run(const Job& job) {
   Status started =
       AppendToDrop(events_, tenant, *drop_date, MakeDropStarted(tenant, *drop_date, job.job_id));
   if (!started.ok()) {
-    return JobResult{Outcome::kRetry, "could not record drop.started: " + started.ToString(),
-                     "{}"};
+    return JobResult{Outcome::kRetry, "could not record drop.started: " + started.ToString(), "{}"};
   }
   JobResult result = inner_->Run(job);
   if (result.outcome == Outcome::kRetry) return result;
   const bool succeeded = result.outcome == Outcome::kSucceeded;
-  Status completed = AppendToDrop(
-      events_, tenant, *drop_date,
-      MakeDropCompleted(tenant, *drop_date, job.job_id, succeeded, result.detail));
+  Status completed =
+      AppendToDrop(events_, tenant, *drop_date,
+                   MakeDropCompleted(tenant, *drop_date, job.job_id, succeeded, result.detail));
   if (!completed.ok()) {
     result.detail += " (drop.completed not recorded: " + completed.ToString() + ")";
   }

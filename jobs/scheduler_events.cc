@@ -14,8 +14,8 @@ constexpr std::string_view kSource = "jobs.scheduler";
 
 NewEvent MakeDropEvent(const TenantId& tenant, std::string_view drop_date, std::string_view type,
                        std::string_view id_suffix, const boost::json::object& payload) {
-  std::string name = "drop:" + tenant.value() + ":" + std::string(drop_date) + ":" +
-                     std::string(type);
+  std::string name =
+      "drop:" + tenant.value() + ":" + std::string(drop_date) + ":" + std::string(type);
   if (!id_suffix.empty()) name += ":" + std::string(id_suffix);
   NewEvent event;
   event.event_id = Uuid::V5(LedgerNamespace(), name);
@@ -48,8 +48,7 @@ StreamId DropStream(const TenantId& tenant, std::string_view drop_date) {
   return StreamId("drop-" + tenant.value() + "-" + std::string(drop_date));
 }
 
-NewEvent MakeDropDue(const TenantId& tenant, const LocalDate& date,
-                     const DropCalendar& calendar) {
+NewEvent MakeDropDue(const TenantId& tenant, const LocalDate& date, const DropCalendar& calendar) {
   const std::string drop_date = date.ToString();
   boost::json::object payload;
   payload["drop_date"] = drop_date;

@@ -3,8 +3,8 @@
 namespace ledger::jobs {
 
 Result<std::unique_ptr<SchedulerService>> SchedulerService::Create(EventStore& events,
-                                                                    LeaderElector& elector,
-                                                                    SchedulerOptions options) {
+                                                                   LeaderElector& elector,
+                                                                   SchedulerOptions options) {
   LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<DropScheduler> scheduler,
                           DropScheduler::Create(events, std::move(options)));
   return std::unique_ptr<SchedulerService>(new SchedulerService(std::move(scheduler), elector));

@@ -14,12 +14,19 @@ namespace ledger::cli {
 namespace {
 
 constexpr std::chrono::seconds kTranslatorRetry{5};
+constexpr std::chrono::seconds kDispatcherRetry{5};
 
 void SleepFor(const std::stop_token& stop, std::chrono::milliseconds duration) {
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);
   cv.wait_for(lock, stop, duration, [] { return false; });
+}
+
+void Counter(std::string& out, std::string_view name, std::string_view help, std::uint64_t value) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+  out.append(name).append(" counter\n").append(name).append(" ");
+  out.append(std::to_string(value)).append("\n");
 }
 
 }  // namespace
@@ -37,13 +44,36 @@ BackgroundServices::~BackgroundServices() { Stop(); }
 
 void BackgroundServices::EnableSealer(replay::SealKey key) { seal_key_ = std::move(key); }
 
+void BackgroundServices::EnableJobs(std::unique_ptr<jobs::JobQueue> queue,
+                                    std::unique_ptr<JobHandlerSet> handlers,
+                                    jobs::WorkerOptions worker, jobs::DispatchSettings dispatch) {
+  for (const std::string& kind : handlers->not_configured) {
+    spdlog::warn("jobs: not configured, its jobs are dead-lettered: {}", kind);
+  }
+  job_queue_ = std::move(queue);
+  job_handlers_ = std::move(handlers);
+  jobs::DispatcherOptions options;
+  options.clock = &clock_;
+  dispatcher_service_ = std::make_unique<jobs::Dispatcher>(
+      events_, rows_, *job_queue_, jobs::StandardDispatchRules(dispatch), options);
+  worker.clock = &clock_;
+  worker_ = std::make_unique<jobs::Worker>(*job_queue_, events_, job_handlers_->registry,
+                                           std::move(worker));
+}
+
 void BackgroundServices::Start() {
   projections_->Start();
+  if (worker_ && !dispatcher_.joinable()) {
+    dispatcher_ = std::jthread([this](std::stop_token stop) { RunDispatcher(stop); });
+    worker_->Start();
+  }
   if (seal_key_ && !sealer_.joinable()) {
     sealer_ = std::jthread([this](std::stop_token stop) {
       replay::SealerOptions options;
       options.clock = &clock_;
-      options.on_error = [](const Status& status) { spdlog::warn("sealer: {}", status.ToString()); };
+      options.on_error = [](const Status& status) {
+        spdlog::warn("sealer: {}", status.ToString());
+      };
       replay::Sealer sealer(events_, *seal_key_, options);
       sealer.Lead(rows_.leadership(), stop);
     });
@@ -54,6 +84,11 @@ void BackgroundServices::Start() {
 }
 
 void BackgroundServices::Stop() {
+  if (dispatcher_.joinable()) {
+    dispatcher_.request_stop();
+    dispatcher_.join();
+  }
+  if (worker_) worker_->Stop();
   if (sealer_.joinable()) {
     sealer_.request_stop();
     sealer_.join();
@@ -68,6 +103,29 @@ void BackgroundServices::Stop() {
 void BackgroundServices::RenderMetrics(std::string& out) const {
   std::vector<projections::ProjectorProgress> progress = projections_->Progress();
   http::RenderProjectionMetrics(progress, clock_.Now(), out);
+  if (!worker_) return;
+  jobs::DispatcherStats d = dispatcher_service_->stats();
+  const jobs::WorkerCounts& w = worker_->counts();
+  Counter(out, "ledger_dispatcher_events_total", "Events the dispatcher read and checkpointed.",
+          d.events);
+  Counter(out, "ledger_dispatcher_jobs_queued_total", "Jobs the dispatcher queued as new.",
+          d.queued);
+  Counter(out, "ledger_dispatcher_jobs_duplicate_total",
+          "Jobs the queue already had when the dispatcher enqueued them (events read again).",
+          d.duplicates);
+  Counter(out, "ledger_dispatcher_unavailable_total",
+          "Dispatcher batches stopped because Redis or the store was unavailable.", d.unavailable);
+  Counter(out, "ledger_worker_jobs_started_total", "Job attempts this process's worker began.",
+          w.started.load());
+  Counter(out, "ledger_worker_jobs_succeeded_total", "Jobs this process's worker finished.",
+          w.succeeded.load());
+  Counter(out, "ledger_worker_jobs_retried_total", "Attempts that failed and will be retried.",
+          w.retried.load());
+  Counter(out, "ledger_worker_jobs_dead_lettered_total", "Jobs this process dead-lettered.",
+          w.dead_lettered.load());
+  Counter(out, "ledger_worker_errors_total",
+          "Worker rounds that failed on Redis or the store (the job is reclaimed later).",
+          w.errors.load());
 }
 
 void BackgroundServices::RunTranslator(std::stop_token stop) {
@@ -85,6 +143,21 @@ void BackgroundServices::RunTranslator(std::stop_token stop) {
       if (!followed.ok()) spdlog::warn("translator stopped: {}", followed.ToString());
     }
     SleepFor(stop, kTranslatorRetry);
+  }
+}
+
+// The same shape as the translator: one leader across processes, and a follower that rides
+// out Redis and database outages by itself (Follow retries Unavailable without returning).
+void BackgroundServices::RunDispatcher(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    Result<std::unique_ptr<Lease>> lease = rows_.leadership().TryLead(jobs::kDispatcherCheckpoint);
+    if (!lease.ok()) {
+      spdlog::warn("dispatcher: {}", lease.status().ToString());
+    } else if (*lease != nullptr) {
+      Status followed = dispatcher_service_->Follow(stop);
+      if (!followed.ok()) spdlog::warn("dispatcher stopped: {}", followed.ToString());
+    }
+    SleepFor(stop, kDispatcherRetry);
   }
 }
 

@@ -10,18 +10,20 @@
 #include "adapters/auth/request_auth.h"
 #include "adapters/auth/token_verifier.h"
 #include "adapters/cli/background_services.h"
-#include "replay/seal_key.h"
 #include "adapters/cli/command.h"
+#include "adapters/cli/job_handlers.h"
 #include "adapters/cli/options.h"
 #include "adapters/http/command_routes.h"
 #include "adapters/http/server.h"
 #include "adapters/http/server_options.h"
 #include "adapters/query/order_as_of.h"
 #include "adapters/query/query_routes.h"
+#include "adapters/redis/redis_job_queue.h"
 #include "adapters/store/open_event_store.h"
 #include "adapters/store/open_read_model_reader.h"
 #include "commands/dispatcher.h"
 #include "engine/event_validation.h"
+#include "replay/seal_key.h"
 
 namespace ledger::cli {
 namespace {
@@ -40,11 +42,12 @@ class ServeCommand final : public Command {
   std::string_view Name() const override { return "serve"; }
   std::string_view Summary() const override {
     return "run the HTTP server (webhooks, commands, queries, the event feed, health, metrics), "
-           "the translator and the projectors";
+           "the translator, the projectors and, with --redis-url, the job dispatcher and workers";
   }
   std::string_view Synopsis() const override {
     return "[--listen HOST:PORT] [--stripe-webhook-secrets S1,S2] [--printify-webhook-secret S] "
-           "[--tenant T] [--max-body-bytes N] [--stripe-tolerance-seconds N] [--threads N]";
+           "[--tenant T] [--max-body-bytes N] [--stripe-tolerance-seconds N] [--threads N] "
+           "[--redis-url URL [--job-threads N]]";
   }
 
   void DefineOptions(po::options_description& options,
@@ -74,7 +77,13 @@ class ServeCommand final : public Command {
     add("seal-key-file", po::value<std::string>()->value_name("FILE"),
         "Ed25519 private key (PEM) to seal the log with (docs/audit.md); without it the server "
         "does not seal");
-    add("command-actor", po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
+    add("redis-url", po::value<std::string>()->value_name("URL"),
+        "the job queue (redis://host[:port][/db]): with it the server also runs the job "
+        "dispatcher and job workers (docs/jobs.md); without it, no jobs run");
+    add("job-threads", po::value<std::string>()->default_value("2")->value_name("N"),
+        "with --redis-url: jobs this server runs at the same time");
+    add("command-actor",
+        po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
         "without token keys (local development only): the admin every command request acts as");
   }
 
@@ -90,14 +99,26 @@ class ServeCommand final : public Command {
                               ParseCount("max-body-bytes", StringOption(values, "max-body-bytes")));
     }
     if (values.count("stripe-tolerance-seconds") > 0) {
-      LEDGER_ASSIGN_OR_RETURN(std::size_t seconds,
-                              ParseCount("stripe-tolerance-seconds",
-                                         StringOption(values, "stripe-tolerance-seconds")));
+      LEDGER_ASSIGN_OR_RETURN(
+          std::size_t seconds,
+          ParseCount("stripe-tolerance-seconds", StringOption(values, "stripe-tolerance-seconds")));
       options_.stripe_tolerance_seconds = static_cast<int>(std::min<std::size_t>(seconds, 86400));
     }
     if (values.count("threads") > 0) {
       LEDGER_ASSIGN_OR_RETURN(options_.threads,
                               ParseCount("threads", StringOption(values, "threads")));
+    }
+    if (values.count("redis-url") > 0 && !StringOption(values, "redis-url").empty()) {
+      LEDGER_ASSIGN_OR_RETURN(redis::RedisEndpoint endpoint,
+                              redis::ParseRedisUrl(StringOption(values, "redis-url")));
+      redis_ = endpoint;
+      LEDGER_ASSIGN_OR_RETURN(std::size_t job_threads,
+                              ParseCount("job-threads", StringOption(values, "job-threads")));
+      if (job_threads == 0 || job_threads > 256) {
+        return InvalidArgument("--job-threads must be 1..256");
+      }
+      worker_options_.threads = job_threads;
+      worker_options_.name = DefaultWorkerName();
     }
     actor_ = StringOption(values, "command-actor");
     if (actor_.empty()) return InvalidArgument("--command-actor must not be empty");
@@ -112,7 +133,8 @@ class ServeCommand final : public Command {
     seal_key_file_ = StringOption(values, "seal-key-file");
     read_database_url_ = StringOption(values, "read-database-url");
     if (!read_database_url_.empty()) {
-      LEDGER_RETURN_IF_ERROR(ValidateStoreUrl(read_database_url_).WithContext("--read-database-url"));
+      LEDGER_RETURN_IF_ERROR(
+          ValidateStoreUrl(read_database_url_).WithContext("--read-database-url"));
     }
     return http::ValidateServerOptions(options_);
   }
@@ -163,7 +185,16 @@ class ServeCommand final : public Command {
       LEDGER_ASSIGN_OR_RETURN(replay::SealKey key, replay::LoadSigningKey(seal_key_file_));
       services.EnableSealer(std::move(key));
     }
-    options_.extra_metrics.push_back([&services](std::string& out) { services.RenderMetrics(out); });
+    if (redis_) {
+      GetEnvFn get_env = [&context](const std::string& name) { return context.env.GetEnv(name); };
+      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<JobHandlerSet> handlers,
+                              MakeJobHandlers(*store, get_env));
+      services.EnableJobs(
+          std::make_unique<redis::RedisJobQueue>(*redis_, redis::RedisJobQueueOptions{}),
+          std::move(handlers), worker_options_, DispatchSettingsFrom(get_env));
+    }
+    options_.extra_metrics.push_back(
+        [&services](std::string& out) { services.RenderMetrics(out); });
     services.Start();
     std::ostream& err = context.env.Err();
     return http::RunServer(*store, options_, clock, [&err](int port) {
@@ -178,7 +209,9 @@ class ServeCommand final : public Command {
   std::string actor_;
   std::shared_ptr<const auth::TokenVerifier> verifier_;  // set when token keys are configured
   std::string seal_key_file_;
-  std::string read_database_url_;  // empty: queries read --database-url
+  std::string read_database_url_;              // empty: queries read --database-url
+  std::optional<redis::RedisEndpoint> redis_;  // set: run the dispatcher and job workers
+  jobs::WorkerOptions worker_options_;
 };
 
 }  // namespace

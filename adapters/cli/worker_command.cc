@@ -1,39 +1,20 @@
 // ledger worker --redis-url URL [--threads N] [--visibility-timeout SECONDS] [--name NAME]:
 // runs job workers (jobs/worker.h) against the Redis queue and the store until SIGINT or
 // SIGTERM, then lets the jobs being run finish and exits 0 (docs/jobs.md, docs/cli.md).
-#include <unistd.h>
-
 #include <chrono>
 #include <thread>
 
 #include "adapters/cli/command.h"
+#include "adapters/cli/job_handlers.h"
 #include "adapters/cli/options.h"
 #include "adapters/redis/redis_job_queue.h"
 #include "jobs/worker.h"
 
 namespace ledger::cli {
 
-// The handlers `ledger worker` runs. Only "ledger.noop" (succeeds at once; for smoke tests of
-// a deployment) until the real kinds (jobs/kinds) are registered here.
-Status RegisterJobHandlers(jobs::HandlerRegistry& registry);
-
 namespace {
 
 constexpr std::chrono::milliseconds kStopPoll{200};
-
-class NoopHandler final : public jobs::JobHandler {
- public:
-  std::string_view kind() const override { return "ledger.noop"; }
-  jobs::JobResult Run(const jobs::Job&) override {
-    return jobs::JobResult{jobs::Outcome::kSucceeded, "nothing to do", "{}"};
-  }
-};
-
-std::string DefaultWorkerName() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
-  return std::string(host[0] != '\0' ? host : "worker") + "-" + std::to_string(::getpid());
-}
 
 class WorkerCommand final : public Command {
  public:
@@ -79,9 +60,13 @@ class WorkerCommand final : public Command {
     env.CatchStopSignals();
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, env.OpenStore(context.database_url));
     redis::RedisJobQueue queue(endpoint_, redis::RedisJobQueueOptions{});
-    jobs::HandlerRegistry handlers;
-    LEDGER_RETURN_IF_ERROR(RegisterJobHandlers(handlers));
-    jobs::Worker worker(queue, *store, handlers, options_);
+    LEDGER_ASSIGN_OR_RETURN(
+        std::unique_ptr<JobHandlerSet> handlers,
+        MakeJobHandlers(*store, [&env](const std::string& name) { return env.GetEnv(name); }));
+    for (const std::string& kind : handlers->not_configured) {
+      env.Err() << "ledger worker: not configured, its jobs are dead-lettered: " << kind << "\n";
+    }
+    jobs::Worker worker(queue, *store, handlers->registry, options_);
     worker.Start();
     while (!env.StopRequested()) std::this_thread::sleep_for(kStopPoll);
     worker.Stop();
@@ -94,10 +79,6 @@ class WorkerCommand final : public Command {
 };
 
 }  // namespace
-
-Status RegisterJobHandlers(jobs::HandlerRegistry& registry) {
-  return registry.Register(std::make_unique<NoopHandler>());
-}
 
 std::unique_ptr<Command> MakeWorkerCommand() { return std::make_unique<WorkerCommand>(); }
 

@@ -1,10 +1,10 @@
 #include "adapters/query/caching_reader.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 
 #include "engine/sha256.h"
 
@@ -116,8 +116,8 @@ Result<std::vector<projections::Row>> DecodeRows(const projections::TableSpec& t
   const boost::json::object* object = ec ? nullptr : document.if_object();
   const boost::json::value* version = object ? object->if_contains("v") : nullptr;
   const boost::json::value* rows = object ? object->if_contains("rows") : nullptr;
-  if (version == nullptr || !version->is_int64() || version->get_int64() != 1 ||
-      rows == nullptr || !rows->is_array()) {
+  if (version == nullptr || !version->is_int64() || version->get_int64() != 1 || rows == nullptr ||
+      !rows->is_array()) {
     return Internal("catalog cache: an entry is not a v1 row list");
   }
   std::vector<projections::Row> decoded;

@@ -1,8 +1,8 @@
 // The resources of the query API (docs/api.md, "Queries"), declared as data: for each route the
 // read-model table it lists, the projector whose checkpoint says how fresh that table is, who
 // may read it, the filters it takes, its page order and, for a detail route, which column the
-// path's {id} names. query_routes.cc serves whatever this table says; adding a resource (say
-// /v1/jobs once the jobs table exists) is one more entry in StandardResources().
+// path's {id} names. query_routes.cc serves whatever this table says; adding a resource is
+// one more entry in StandardResources().
 //
 // Everything here is immutable after construction and lives for the whole process; routes and
 // cursors keep pointers and names from it.
@@ -67,7 +67,7 @@ struct Resource {
 };
 
 // Every resource `ledger serve` answers: orders, products, review-queue, screening-decisions,
-// quality-verdicts, canary, canary/history.
+// quality-verdicts, canary, canary/history, jobs.
 std::span<const Resource> StandardResources();
 
 // Empty if `resource` is consistent with its tables (columns exist, filters are on scalar

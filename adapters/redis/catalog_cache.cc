@@ -64,9 +64,9 @@ Result<RedisReply> CatalogCache::Run(const std::vector<std::string>& args, bool 
   }();
   if (!reply.ok()) {
     errors_.fetch_add(1);
-    down_until_.store(SteadyNow() + std::chrono::duration_cast<std::chrono::microseconds>(
-                                        options_.outage_backoff)
-                                        .count());
+    down_until_.store(
+        SteadyNow() +
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.outage_backoff).count());
     return reply.status();
   }
   down_until_.store(0);
@@ -90,11 +90,10 @@ Result<CatalogCache::Lookup> CatalogCache::Get(std::string_view tenant,
   // A generation never bumped reads as 0.
   lookup.generation =
       TextOf(generations.elements[0], "0") + "." + TextOf(generations.elements[1], "0");
-  LEDGER_ASSIGN_OR_RETURN(
-      RedisReply entry,
-      Run({"GET", options_.key_prefix + ":entry:" + std::string(tenant) + ":" +
-                      lookup.generation + ":" + std::string(fingerprint)},
-          /*during_outage=*/false));
+  LEDGER_ASSIGN_OR_RETURN(RedisReply entry,
+                          Run({"GET", options_.key_prefix + ":entry:" + std::string(tenant) + ":" +
+                                          lookup.generation + ":" + std::string(fingerprint)},
+                              /*during_outage=*/false));
   if (entry.type == RedisReply::Type::kString) lookup.value = std::move(entry.text);
   return lookup;
 }
@@ -123,9 +122,10 @@ CatalogCacheStats CatalogCache::Stats() const {
 
 void CatalogCache::RenderMetrics(std::string& out) const {
   const CatalogCacheStats stats = Stats();
-  const std::pair<const char*, std::uint64_t> counters[] = {
-      {"hits", stats.hits}, {"misses", stats.misses}, {"errors", stats.errors},
-      {"bypassed", stats.bypassed}};
+  const std::pair<const char*, std::uint64_t> counters[] = {{"hits", stats.hits},
+                                                            {"misses", stats.misses},
+                                                            {"errors", stats.errors},
+                                                            {"bypassed", stats.bypassed}};
   for (const auto& [name, value] : counters) {
     const std::string metric = std::string("ledger_catalog_cache_") + name + "_total";
     out += "# TYPE " + metric + " counter\n" + metric + " " + std::to_string(value) + "\n";
@@ -188,7 +188,7 @@ void CatalogInvalidator::Run(std::stop_token stop) {
     lock.unlock();
     Status flushed = Flush();
     lock.lock();
-    // Redis is down: try again later (a new change wakes us sooner, which is harmless).
+    // Redis is down: wait, then try again (changes meanwhile join the pending set).
     if (!flushed.ok()) wake_.wait_for(lock, stop, retry_interval_, [] { return false; });
   }
 }

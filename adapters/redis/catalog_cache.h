@@ -21,11 +21,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -115,8 +115,8 @@ class CatalogCache {
 class CatalogInvalidator {
  public:
   // `cache` must outlive the invalidator.
-  explicit CatalogInvalidator(CatalogCache& cache,
-                              std::chrono::milliseconds retry_interval = std::chrono::milliseconds(500));
+  explicit CatalogInvalidator(CatalogCache& cache, std::chrono::milliseconds retry_interval =
+                                                       std::chrono::milliseconds(500));
   ~CatalogInvalidator();  // stops the thread; pending bumps are dropped (the TTL covers them)
   CatalogInvalidator(const CatalogInvalidator&) = delete;
   CatalogInvalidator& operator=(const CatalogInvalidator&) = delete;

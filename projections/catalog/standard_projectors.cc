@@ -4,18 +4,21 @@
 
 #include "projections/canary/canary_projectors.h"
 #include "projections/content/content_projectors.h"
+#include "projections/jobs/jobs_projectors.h"
 #include "projections/orders/order_projectors.h"
 
 namespace ledger::projections {
 
 StandardProjectors::StandardProjectors() {
-  for (auto make : {&MakeOrderProjectors, &MakeContentProjectors, &MakeCanaryProjectors}) {
+  for (auto make :
+       {&MakeOrderProjectors, &MakeContentProjectors, &MakeCanaryProjectors, &MakeJobProjectors}) {
     for (auto& projector : make()) owned_.push_back(std::move(projector));
   }
   for (auto& projector : owned_) pointers_.push_back(projector.get());
 }
 
-Result<std::vector<Projector*>> StandardProjectors::Select(std::span<const std::string> names) const {
+Result<std::vector<Projector*>> StandardProjectors::Select(
+    std::span<const std::string> names) const {
   if (names.empty()) return pointers_;
   std::vector<Projector*> selected;
   for (const std::string& name : names) {

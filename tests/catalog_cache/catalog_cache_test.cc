@@ -3,13 +3,14 @@
 // projected with ProjectToHead, on_live_change wired to the invalidator), TTL expiry, and a
 // Redis server of the test's own stopped and restarted: reads answered from the database while
 // it is down, the cache used again once it is back.
+#include "adapters/redis/catalog_cache.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "adapters/query/caching_reader.h"
-#include "adapters/redis/catalog_cache.h"
 #include "engine/uuid.h"
 #include "projections/content/content_projectors.h"
 #include "projections/content/content_tables.h"
@@ -245,7 +246,10 @@ TEST_CASE("rows round-trip through the cache's encoding, every column type and N
       .indexes = {},
   };
   Row row(table);
-  row.SetText("tenant_id", "t").SetInt("n", -42).SetBool("flag", true).SetTime("at", Timestamp(7))
+  row.SetText("tenant_id", "t")
+      .SetInt("n", -42)
+      .SetBool("flag", true)
+      .SetTime("at", Timestamp(7))
       .SetJson("doc", R"({"b":1,"a":[2]})");
   std::vector<Row> rows{row};
   Result<std::vector<Row>> decoded = DecodeRows(table, EncodeRows(rows));

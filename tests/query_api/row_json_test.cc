@@ -66,7 +66,7 @@ TEST_CASE("the standard resources are consistent with their tables") {
   }
   CHECK(routes == std::set<std::string>{"/v1/orders", "/v1/products", "/v1/review-queue",
                                         "/v1/screening-decisions", "/v1/quality-verdicts",
-                                        "/v1/canary", "/v1/canary/history"});
+                                        "/v1/canary", "/v1/canary/history", "/v1/jobs"});
 }
 
 TEST_CASE("ValidateResource finds what would break paging or scope") {

@@ -27,8 +27,7 @@ Timestamp At(std::string_view rfc3339) {
 }
 
 std::unique_ptr<DropScheduler> MakeScheduler(EventStore& store, Clock& clock,
-                                             std::vector<TenantId> tenants = {
-                                                 TenantId("shop1")}) {
+                                             std::vector<TenantId> tenants = {TenantId("shop1")}) {
   SchedulerOptions options;
   options.tenants = std::move(tenants);
   options.clock = &clock;
@@ -65,9 +64,8 @@ TEST_CASE("the drop is recorded at 08:30 London time on the spring-forward day, 
   REQUIRE(drop.size() == 1);
   CHECK(drop[0].event_type == "drop.due");
   CHECK(drop[0].tenant.value() == "shop1");
-  CHECK(drop[0].payload ==
-        R"({"drop_date":"2026-03-29","due_at":"2026-03-29T07:30:00.000000Z",)"
-        R"("time_zone":"Europe/London","local_time":"08:30"})");
+  CHECK(drop[0].payload == R"({"drop_date":"2026-03-29","due_at":"2026-03-29T07:30:00.000000Z",)"
+                           R"("time_zone":"Europe/London","local_time":"08:30"})");
   CHECK(drop[0].metadata.actor == "system:scheduler");
   CHECK(drop[0].event_id == Uuid::V5(LedgerNamespace(), "drop:shop1:2026-03-29:drop.due"));
 
