@@ -63,7 +63,20 @@ class FeedServer {
     event.raw_body = std::move(raw_body);
     AppendRequest request{
         StreamId("order-" + tenant + "-" + std::to_string(n)), ExpectedVersion::Any(), {event}};
+    ++appended_;
     return server_.store().Append(request).value().position;
+  }
+
+  // Waits until ReadAll shows every event appended so far. On PostgreSQL the log stops below
+  // the oldest transaction still running anywhere on the cluster (docs/storage.md), and other
+  // test processes share the cluster: an event appended and committed here may stay out of
+  // sight for a moment. Once it is visible, it stays so.
+  void WaitUntilVisible() {
+    for (int i = 0; i < 3000; ++i) {
+      if (server_.store().ReadAll(GlobalPosition(0), kNoLimit).value().size() == appended_) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("the log never showed all " << appended_ << " appended events");
   }
 
   // The positions of `tenant`'s events, in log order, read straight from the store.
@@ -84,6 +97,7 @@ class FeedServer {
   TestServer& server() { return server_; }
 
  private:
+  std::size_t appended_ = 0;
   ManualClock token_clock_{AtUnix(kNow)};
   auth::TokenMinter minter_ =
       auth::TokenMinter::Create(
@@ -246,6 +260,7 @@ void AppendInterleaved(FeedServer& s) {
              i == 4 ? std::optional<std::string>("raw provider bytes") : std::nullopt);
     if (i <= 5) s.Append("shop_b", 100 + i, "order.paid");
   }
+  s.WaitUntilVisible();
 }
 
 TEST_CASE(
