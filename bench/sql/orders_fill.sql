@@ -27,7 +27,7 @@ SELECT i,
        END AS status,
        timestamptz '2026-01-01 00:00:00Z' + i * interval '20 seconds' AS created_at,
        1000 + (i * 37) % 9000 AS amount
-FROM (SELECT i, (i * 7919) % 100 AS h FROM generate_series(1, :n) AS i) AS s;
+FROM (SELECT i, (i::bigint * 7919) % 100 AS h FROM generate_series(1, :n) AS i) AS s;
 
 -- The projector's policy lets it write one tenant at a time (ledger.tenant), as it does.
 DO $$
