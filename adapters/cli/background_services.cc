@@ -33,16 +33,24 @@ void Counter(std::string& out, std::string_view name, std::string_view help, std
 
 BackgroundServices::BackgroundServices(EventStore& events, projections::ReadModelStore& rows,
                                        Clock& clock)
-    : events_(events), rows_(rows), clock_(clock) {
-  std::vector<projections::Projector*> all(catalog_.pointers().begin(), catalog_.pointers().end());
-  projections_ = std::make_unique<projections::ProjectionService>(
-      events_, rows_, std::move(all), projections::RunnerOptions{}, clock_,
-      [](const Status& status) { spdlog::warn("projections: {}", status.ToString()); });
-}
+    : events_(events), rows_(rows), clock_(clock) {}
 
 BackgroundServices::~BackgroundServices() { Stop(); }
 
 void BackgroundServices::EnableSealer(replay::SealKey key) { seal_key_ = std::move(key); }
+
+Status BackgroundServices::EnableScheduler(jobs::SchedulerOptions options) {
+  options.clock = &clock_;
+  options.on_error = [](const Status& status) { spdlog::warn("scheduler: {}", status.ToString()); };
+  LEDGER_ASSIGN_OR_RETURN(scheduler_,
+                          jobs::SchedulerService::Create(events_, rows_.leadership(), options));
+  return Status::Ok();
+}
+
+void BackgroundServices::OnLiveChange(
+    std::function<void(const projections::LiveTablesChanged&)> hook) {
+  runner_options_.on_live_change = std::move(hook);
+}
 
 void BackgroundServices::EnableJobs(std::unique_ptr<jobs::JobQueue> queue,
                                     std::unique_ptr<JobHandlerSet> handlers,
@@ -62,7 +70,15 @@ void BackgroundServices::EnableJobs(std::unique_ptr<jobs::JobQueue> queue,
 }
 
 void BackgroundServices::Start() {
+  if (!projections_) {
+    std::vector<projections::Projector*> all(catalog_.pointers().begin(),
+                                             catalog_.pointers().end());
+    projections_ = std::make_unique<projections::ProjectionService>(
+        events_, rows_, std::move(all), runner_options_, clock_,
+        [](const Status& status) { spdlog::warn("projections: {}", status.ToString()); });
+  }
   projections_->Start();
+  if (scheduler_) scheduler_->Start();
   if (worker_ && !dispatcher_.joinable()) {
     dispatcher_ = std::jthread([this](std::stop_token stop) { RunDispatcher(stop); });
     worker_->Start();
@@ -97,12 +113,14 @@ void BackgroundServices::Stop() {
     translator_.request_stop();
     translator_.join();
   }
-  projections_->Stop();
+  if (scheduler_) scheduler_->Stop();
+  if (projections_) projections_->Stop();
 }
 
 void BackgroundServices::RenderMetrics(std::string& out) const {
-  std::vector<projections::ProjectorProgress> progress = projections_->Progress();
-  http::RenderProjectionMetrics(progress, clock_.Now(), out);
+  if (projections_) {
+    http::RenderProjectionMetrics(projections_->Progress(), clock_.Now(), out);
+  }
   if (!worker_) return;
   jobs::DispatcherStats d = dispatcher_service_->stats();
   const jobs::WorkerCounts& w = worker_->counts();

@@ -16,6 +16,7 @@
 #include "jobs/dispatch_rules.h"
 #include "jobs/dispatcher.h"
 #include "jobs/job_queue.h"
+#include "jobs/scheduler_service.h"
 #include "jobs/worker.h"
 #include "projections/catalog/standard_projectors.h"
 #include "projections/projection_service.h"
@@ -41,6 +42,14 @@ class BackgroundServices {
   void EnableJobs(std::unique_ptr<jobs::JobQueue> queue, std::unique_ptr<JobHandlerSet> handlers,
                   jobs::WorkerOptions worker, jobs::DispatchSettings dispatch);
 
+  // Also runs the daily-drop scheduler (jobs/scheduler_service.h), led by one server at a
+  // time. InvalidArgument for an unknown time zone. Call before Start.
+  Status EnableScheduler(jobs::SchedulerOptions options);
+
+  // Tells `hook` which live read-model rows each projection batch changed
+  // (RunnerOptions::on_live_change): the catalog cache's invalidation. Call before Start.
+  void OnLiveChange(std::function<void(const projections::LiveTablesChanged&)> hook);
+
   void Start();
   void Stop();
 
@@ -56,7 +65,9 @@ class BackgroundServices {
   projections::ReadModelStore& rows_;
   Clock& clock_;
   projections::StandardProjectors catalog_;
-  std::unique_ptr<projections::ProjectionService> projections_;
+  projections::RunnerOptions runner_options_;
+  std::unique_ptr<projections::ProjectionService> projections_;  // made by Start
+  std::unique_ptr<jobs::SchedulerService> scheduler_;
   std::jthread translator_;
   std::optional<replay::SealKey> seal_key_;
   std::jthread sealer_;

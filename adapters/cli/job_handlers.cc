@@ -7,6 +7,7 @@
 #include "adapters/printify/api_client.h"
 #include "adapters/smtp/smtp_transport.h"
 #include "jobs/kinds/email_delivery.h"
+#include "jobs/scheduler_drop_run.h"
 #include "jobs/kinds/printify_submission.h"
 
 namespace ledger::cli {
@@ -70,6 +71,10 @@ Status AddEmail(JobHandlerSet& set, EventStore& store, const GetEnvFn& get_env) 
   }
   set.mail = std::move(transport);
   for (auto& handler : jobs::kinds::MakeEmailHandlers(set.mail.get(), &store, email)) {
+    // A daily drop's email records the run's drop.started and drop.completed (docs/jobs.md).
+    if (handler->kind() == "email.daily_drop") {
+      handler = std::make_unique<jobs::DropRunRecorder>(std::move(handler), store);
+    }
     LEDGER_RETURN_IF_ERROR(set.registry.Register(std::move(handler)));
   }
   return Status::Ok();

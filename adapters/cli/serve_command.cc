@@ -18,6 +18,8 @@
 #include "adapters/http/server_options.h"
 #include "adapters/query/order_as_of.h"
 #include "adapters/query/query_routes.h"
+#include "adapters/query/caching_reader.h"
+#include "adapters/redis/catalog_cache.h"
 #include "adapters/redis/redis_job_queue.h"
 #include "adapters/store/open_event_store.h"
 #include "adapters/store/open_read_model_reader.h"
@@ -77,6 +79,9 @@ class ServeCommand final : public Command {
     add("seal-key-file", po::value<std::string>()->value_name("FILE"),
         "Ed25519 private key (PEM) to seal the log with (docs/audit.md); without it the server "
         "does not seal");
+    add("store-timezone",
+        po::value<std::string>()->default_value("Europe/London")->value_name("ZONE"),
+        "IANA time zone of the store: the daily drop runs at 08:30 there (with --redis-url)");
     add("redis-url", po::value<std::string>()->value_name("URL"),
         "the job queue (redis://host[:port][/db]): with it the server also runs the job "
         "dispatcher and job workers (docs/jobs.md); without it, no jobs run");
@@ -132,6 +137,7 @@ class ServeCommand final : public Command {
     }
     seal_key_file_ = StringOption(values, "seal-key-file");
     read_database_url_ = StringOption(values, "read-database-url");
+    store_timezone_ = StringOption(values, "store-timezone");
     if (!read_database_url_.empty()) {
       LEDGER_RETURN_IF_ERROR(
           ValidateStoreUrl(read_database_url_).WithContext("--read-database-url"));
@@ -166,16 +172,29 @@ class ServeCommand final : public Command {
     if (verifier_) options_.extra_routes.push_back(auth::EventFeedRoutes(verifier_));
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<projections::ReadModelStore> rows,
                             context.env.OpenReadModels(context.database_url));
+    // With a Redis URL, catalog reads are served cache-aside from Redis and the products
+    // projector's changes invalidate them (docs/jobs.md, "Catalog cache").
+    std::unique_ptr<redis::CatalogCache> catalog_cache;
+    std::unique_ptr<redis::CatalogInvalidator> catalog_invalidator;
+    if (redis_) {
+      catalog_cache = std::make_unique<redis::CatalogCache>(*redis_, redis::CatalogCacheOptions{});
+      catalog_invalidator = std::make_unique<redis::CatalogInvalidator>(*catalog_cache);
+    }
     // Queries, like the feed, need token keys: the token's tenant (and customer) is the scope.
+    std::shared_ptr<queries::ReadModelReader> reader;
     if (verifier_) {
       const std::string& read_url =
           read_database_url_.empty() ? context.database_url : read_database_url_;
-      LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<queries::ReadModelReader> reader,
-                              OpenReadModelReader(read_url, *rows));
+      LEDGER_ASSIGN_OR_RETURN(reader, OpenReadModelReader(read_url, *rows));
+      std::shared_ptr<queries::ReadModelReader> served = reader;
+      if (catalog_cache) {
+        served = std::make_shared<query::CachingReader>(*reader, *catalog_cache,
+                                                        catalog_invalidator.get());
+      }
       query::QueryRouteOptions query_options;
       query_options.as_of = query::OrderAsOfHandler(*store);
       options_.extra_routes.push_back(
-          query::QueryRoutes(verifier_, std::move(reader), std::move(query_options)));
+          query::QueryRoutes(verifier_, std::move(served), std::move(query_options)));
       // A query waiting for min_position holds a blocking thread for up to two seconds; keep
       // enough of them that a few such waits never stall readiness checks and feed pages.
       options_.blocking_threads = std::max<std::size_t>(options_.blocking_threads, 8);
@@ -192,6 +211,14 @@ class ServeCommand final : public Command {
       services.EnableJobs(
           std::make_unique<redis::RedisJobQueue>(*redis_, redis::RedisJobQueueOptions{}),
           std::move(handlers), worker_options_, DispatchSettingsFrom(get_env));
+      // The daily drop is a side effect: its drop.due only matters where jobs run.
+      jobs::SchedulerOptions drop;
+      drop.time_zone = store_timezone_;
+      drop.tenants = {tenant_};
+      LEDGER_RETURN_IF_ERROR(services.EnableScheduler(std::move(drop)).WithContext("--store-timezone"));
+      services.OnLiveChange(catalog_invalidator->Callback());
+      options_.extra_metrics.push_back(
+          [cache = catalog_cache.get()](std::string& out) { cache->RenderMetrics(out); });
     }
     options_.extra_metrics.push_back(
         [&services](std::string& out) { services.RenderMetrics(out); });
@@ -210,6 +237,7 @@ class ServeCommand final : public Command {
   std::shared_ptr<const auth::TokenVerifier> verifier_;  // set when token keys are configured
   std::string seal_key_file_;
   std::string read_database_url_;              // empty: queries read --database-url
+  std::string store_timezone_;                 // the daily drop's zone
   std::optional<redis::RedisEndpoint> redis_;  // set: run the dispatcher and job workers
   jobs::WorkerOptions worker_options_;
 };

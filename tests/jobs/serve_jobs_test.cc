@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -140,6 +141,37 @@ TEST_CASE("serve's background services run a paid order's Printify job to a proj
   CHECK(metrics.find("\nledger_dispatcher_jobs_queued_total 2\n") != std::string::npos);
   CHECK(metrics.find("\nledger_worker_jobs_succeeded_total 1\n") != std::string::npos);
   CHECK(metrics.find("\nledger_worker_jobs_dead_lettered_total 1\n") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace ledger::jobs::testing
+
+namespace ledger::jobs::testing {
+namespace {
+
+// BackgroundServices::EnableScheduler and OnLiveChange, as `ledger serve --redis-url` wires
+// them: the scheduler records the day's drop once it is due, and the projections tell the hook
+// which live rows they changed.
+TEST_CASE("serve's scheduler records the due drop, and projection changes reach the hook") {
+  // 2026-11-24 09:00 UTC is 09:00 in London (GMT): past 08:30, so today's drop is due.
+  ManualClock clock(Timestamp(1'795'510'800'000'000));
+  MemoryEventStore store(&clock);
+  projections::MemoryReadModelStore rows;
+  std::atomic<int> changes{0};
+  cli::BackgroundServices services(store, rows, clock);
+  CHECK(services.EnableScheduler(SchedulerOptions{.time_zone = "Nowhere/Atlantis"}).code() ==
+        StatusCode::kInvalidArgument);
+  REQUIRE(services.EnableScheduler(SchedulerOptions{}).ok());
+  services.OnLiveChange([&](const projections::LiveTablesChanged&) { ++changes; });
+  services.Start();
+  bool recorded = false;
+  for (int i = 0; i < 500 && !(recorded && changes > 0); ++i) {
+    recorded = !store.ReadStream(StreamId("drop-default-2026-11-24"), {}).value().empty();
+    std::this_thread::sleep_for(10ms);
+  }
+  services.Stop();
+  CHECK(recorded);
+  CHECK(changes > 0);  // the first build of every projector is a swap the hook hears of
 }
 
 }  // namespace
