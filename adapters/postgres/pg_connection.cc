@@ -263,4 +263,21 @@ std::vector<Result<PgResult>> Pipeline::Run() {
   return out;
 }
 
+Status AssumeRole(PgConnection& conn, const std::string& role) {
+  if (role.empty()) return Status::Ok();
+  std::string quoted;  // an SQL identifier: double any double quote
+  for (char c : role) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  Result<PgResult> set = conn.Exec("SET ROLE \"" + quoted + "\"");
+  if (set.ok()) return Status::Ok();
+  const std::string& state = conn.last_error().sqlstate;
+  if (state == "22023" || state == "42704") {
+    return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
+  }
+  if (state == "42501") {
+    return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
+                              " TO the login role");
+  }
+  return set.status();
+}
+
 }  // namespace ledger::pg

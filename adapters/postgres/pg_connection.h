@@ -98,6 +98,11 @@ class PgConnection {
 // With an explicit BEGIN the transaction spans groups and stays open (failed) after an
 // error: the caller rolls back. If the connection fails, every statement whose answer did
 // not arrive gets that error (so a COMMIT that was answered still reads as committed).
+// SET ROLE `role` on `conn` (nothing if `role` is empty), so a pooled connection acts with a
+// group role's rights whatever login it uses. FailedPrecondition, saying what to do, if the
+// role does not exist (run `ledger migrate`) or the login may not act as it (GRANT).
+Status AssumeRole(PgConnection& conn, const std::string& role);
+
 class Pipeline {
  public:
   explicit Pipeline(PgConnection& conn) : conn_(conn) {}

@@ -18,23 +18,8 @@ namespace {
 using pg::PgConnection;
 
 // Assumes the store's role and tenant scope on a fresh connection.
-Status AssumeRole(PgConnection& conn, const std::string& role) {
-  if (!role.empty()) {
-    std::string quoted;  // an SQL identifier: double any double quote
-    for (char c : role) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    Result<pg::PgResult> set = conn.Exec("SET ROLE \"" + quoted + "\"");
-    if (!set.ok()) {
-      const std::string& state = conn.last_error().sqlstate;
-      if (state == "22023" || state == "42704") {
-        return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
-      }
-      if (state == "42501") {
-        return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
-                                  " TO the login role");
-      }
-      return set.status();
-    }
-  }
+Status AssumeRoleAndScope(PgConnection& conn, const std::string& role) {
+  LEDGER_RETURN_IF_ERROR(pg::AssumeRole(conn, role));
   // The store serves every tenant: '*' is the all-tenants scope of the RLS policies.
   return conn.Exec("SET ledger.tenant = '*'").status();
 }
@@ -89,12 +74,12 @@ Result<std::unique_ptr<PgEventStore>> PgEventStore::Open(const std::string& url,
   {
     // Check once, before preparing statements against a schema that may not be there.
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Open(spec));
-    LEDGER_RETURN_IF_ERROR(AssumeRole(*conn, options.role));
+    LEDGER_RETURN_IF_ERROR(AssumeRoleAndScope(*conn, options.role));
     LEDGER_RETURN_IF_ERROR(pg::CheckMigrated(*conn));
   }
   std::string role = options.role;
   auto setup = [role](PgConnection& conn) {
-    LEDGER_RETURN_IF_ERROR(AssumeRole(conn, role));
+    LEDGER_RETURN_IF_ERROR(AssumeRoleAndScope(conn, role));
     return conn.Prepare(pg::AllStatements());
   };
   auto pool = std::make_unique<pg::PgPool>(spec, options.pool_size, setup, options.acquire_timeout);

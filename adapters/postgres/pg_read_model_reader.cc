@@ -18,22 +18,12 @@ using projections::Row;
 
 constexpr const char* kCheckpointTable = "projection_checkpoints";
 
-// The same checks and messages as PgReadModelStore's: the role must exist and the login must
-// be a member of it.
-Status AssumeRole(PgConnection& conn, const std::string& role) {
-  if (role.empty()) return Status::Ok();
-  if (!pg::IsSqlName(role)) return InvalidArgument("role '" + role + "' is not [a-z0-9_]");
-  Result<PgResult> set = conn.Exec("SET ROLE " + Ident(role));
-  if (set.ok()) return Status::Ok();
-  const std::string& state = conn.last_error().sqlstate;
-  if (state == "22023" || state == "42704") {
-    return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
+// As PgReadModelStore's: a role name the policies could name, then pg::AssumeRole.
+Status AssumeNamedRole(PgConnection& conn, const std::string& role) {
+  if (!role.empty() && !pg::IsSqlName(role)) {
+    return InvalidArgument("role '" + role + "' is not [a-z0-9_]");
   }
-  if (state == "42501") {
-    return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
-                              " TO the login role");
-  }
-  return set.status();
+  return pg::AssumeRole(conn, role);
 }
 
 // A failed read's transaction is rolled back so the connection can go back to the pool (the
@@ -89,12 +79,12 @@ Result<std::unique_ptr<PgReadModelReader>> PgReadModelReader::Open(const std::st
     // Fail at startup, not at the first query, if the server, the role or the migrations are
     // not there.
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Open(spec));
-    LEDGER_RETURN_IF_ERROR(AssumeRole(*conn, options.role));
+    LEDGER_RETURN_IF_ERROR(AssumeNamedRole(*conn, options.role));
     LEDGER_RETURN_IF_ERROR(pg::CheckMigrated(*conn));
   }
   std::string role = options.role;
   auto pool = std::make_unique<pg::PgPool>(
-      spec, options.pool_size, [role](PgConnection& conn) { return AssumeRole(conn, role); },
+      spec, options.pool_size, [role](PgConnection& conn) { return AssumeNamedRole(conn, role); },
       options.acquire_timeout);
   return std::unique_ptr<PgReadModelReader>(new PgReadModelReader(schema, std::move(pool)));
 }

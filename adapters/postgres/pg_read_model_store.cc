@@ -82,20 +82,11 @@ Status CheckCheckpoint(const Checkpoint& c) {
 // ---------------------------------------------------------------------------------------------
 // Connections and transactions.
 
-Status AssumeRole(PgConnection& conn, const std::string& role) {
-  if (role.empty()) return Status::Ok();
-  if (!IsSqlName(role)) return InvalidArgument("role '" + role + "' is not [a-z0-9_]");
-  Result<PgResult> set = conn.Exec("SET ROLE " + Ident(role));
-  if (set.ok()) return Status::Ok();
-  const std::string& state = conn.last_error().sqlstate;
-  if (state == "22023" || state == "42704") {
-    return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
+Status AssumeNamedRole(PgConnection& conn, const std::string& role) {
+  if (!role.empty() && !IsSqlName(role)) {
+    return InvalidArgument("role '" + role + "' is not [a-z0-9_]");
   }
-  if (state == "42501") {
-    return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
-                              " TO the login role");
-  }
-  return set.status();
+  return pg::AssumeRole(conn, role);
 }
 
 // Ends a failed transaction so the connection can go back to the pool (the pool would close
@@ -259,13 +250,13 @@ Result<std::unique_ptr<PgReadModelStore>> PgReadModelStore::Open(
   pg::ConnectSpec spec{target.url, {}};
   {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Open(spec));
-    LEDGER_RETURN_IF_ERROR(AssumeRole(*conn, options.role));
+    LEDGER_RETURN_IF_ERROR(AssumeNamedRole(*conn, options.role));
     LEDGER_RETURN_IF_ERROR(pg::CheckMigrated(*conn));
     if (schema != "public") LEDGER_RETURN_IF_ERROR(EnsureSchema(*conn, schema));
   }
   std::string role = options.role;
   auto pool = std::make_unique<pg::PgPool>(
-      spec, options.pool_size, [role](PgConnection& conn) { return AssumeRole(conn, role); },
+      spec, options.pool_size, [role](PgConnection& conn) { return AssumeNamedRole(conn, role); },
       options.acquire_timeout);
   auto leader = std::make_unique<pg::PgLeaderElector>(spec, options.lease_check_interval);
   return std::unique_ptr<PgReadModelStore>(

@@ -30,25 +30,9 @@ constexpr const char* kUpsert =
 constexpr const char* kDelete =
     "DELETE FROM aggregate_snapshots WHERE stream_id = $1::text AND aggregate = $2::text";
 
-// The store's role and the all-tenants scope on a fresh connection. The same steps as the
-// event store's (pg_event_store.cc), which keeps its own private.
-Status AssumeRole(PgConnection& conn, const std::string& role) {
-  if (!role.empty()) {
-    std::string quoted;  // an SQL identifier: double any double quote
-    for (char c : role) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    Result<PgResult> set = conn.Exec("SET ROLE \"" + quoted + "\"");
-    if (!set.ok()) {
-      const std::string& state = conn.last_error().sqlstate;
-      if (state == "22023" || state == "42704") {
-        return FailedPrecondition("role " + role + " does not exist; run `ledger migrate`");
-      }
-      if (state == "42501") {
-        return FailedPrecondition("the login role may not act as " + role + "; GRANT " + role +
-                                  " TO the login role");
-      }
-      return set.status();
-    }
-  }
+// The store's role and the all-tenants scope on a fresh connection, as the event store's.
+Status AssumeRoleAndScope(PgConnection& conn, const std::string& role) {
+  LEDGER_RETURN_IF_ERROR(pg::AssumeRole(conn, role));
   return conn.Exec("SET ledger.tenant = '*'").status();
 }
 
@@ -94,12 +78,13 @@ Result<std::unique_ptr<PgSnapshotStore>> PgSnapshotStore::Open(const std::string
   pg::ConnectSpec spec{url, {}};
   {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Open(spec));
-    LEDGER_RETURN_IF_ERROR(AssumeRole(*conn, options.role));
+    LEDGER_RETURN_IF_ERROR(AssumeRoleAndScope(*conn, options.role));
     LEDGER_RETURN_IF_ERROR(pg::CheckMigrated(*conn));
   }
   std::string role = options.role;
   auto pool = std::make_unique<pg::PgPool>(
-      spec, options.pool_size, [role](PgConnection& conn) { return AssumeRole(conn, role); },
+      spec, options.pool_size,
+      [role](PgConnection& conn) { return AssumeRoleAndScope(conn, role); },
       options.acquire_timeout);
   return std::unique_ptr<PgSnapshotStore>(new PgSnapshotStore(std::move(pool)));
 }
@@ -109,8 +94,7 @@ Result<std::optional<Snapshot>> PgSnapshotStore::Load(const StreamId& stream,
   return WithConnection<std::optional<Snapshot>>(
       *pool_, [&](PgConnection& conn) -> Result<std::optional<Snapshot>> {
         LEDGER_ASSIGN_OR_RETURN(
-            PgResult r,
-            conn.Query(kSelect, pg::Params().Text(stream.value()).Text(aggregate)));
+            PgResult r, conn.Query(kSelect, pg::Params().Text(stream.value()).Text(aggregate)));
         if (r.rows() == 0) return std::optional<Snapshot>();
         LEDGER_ASSIGN_OR_RETURN(Snapshot s, DecodeRow(r, stream, aggregate));
         return std::optional<Snapshot>(std::move(s));
@@ -136,8 +120,7 @@ Status PgSnapshotStore::Delete(const StreamId& stream, std::string_view aggregat
   return WithConnection<PgResult>(*pool_,
                                   [&](PgConnection& conn) {
                                     return conn.Query(
-                                        kDelete,
-                                        pg::Params().Text(stream.value()).Text(aggregate));
+                                        kDelete, pg::Params().Text(stream.value()).Text(aggregate));
                                   })
       .status();
 }
