@@ -76,4 +76,18 @@ Result<std::vector<Checkpoint>> MemoryReadModelReader::LoadCheckpoints() {
   return store_.LoadCheckpoints();
 }
 
+Result<ReadSet> MemoryReadModelReader::ReadTogether(const Scope& scope,
+                                                    std::span<const ListQuery> queries,
+                                                    bool with_checkpoints) {
+  ReadSet set;
+  for (const ListQuery& query : queries) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Row> rows, List(scope, query));
+    set.lists.push_back(std::move(rows));
+  }
+  if (with_checkpoints) {
+    LEDGER_ASSIGN_OR_RETURN(set.checkpoints, LoadCheckpoints());
+  }
+  return set;
+}
+
 }  // namespace ledger::queries

@@ -16,6 +16,10 @@ class MemoryReadModelReader final : public ReadModelReader {
 
   Result<std::vector<projections::Row>> List(const Scope& scope, const ListQuery& query) override;
   Result<std::vector<Checkpoint>> LoadCheckpoints() override;
+  // One List per query, then the checkpoints: one snapshot only if nothing writes the store
+  // meanwhile (a memory store has no snapshots; tests write before they read).
+  Result<ReadSet> ReadTogether(const Scope& scope, std::span<const ListQuery> queries,
+                               bool with_checkpoints) override;
 
  private:
   projections::ReadModelStore& store_;

@@ -11,6 +11,7 @@
 #ifndef LEDGER_QUERIES_READ_MODEL_READER_H_
 #define LEDGER_QUERIES_READ_MODEL_READER_H_
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,13 @@
 #include "queries/list_query.h"
 
 namespace ledger::queries {
+
+// What ReadTogether answers: each query's rows, in the order of the queries, and the
+// checkpoints when they were asked for (else empty).
+struct ReadSet {
+  std::vector<std::vector<projections::Row>> lists;
+  std::vector<Checkpoint> checkpoints;
+};
 
 class ReadModelReader {
  public:
@@ -35,6 +43,14 @@ class ReadModelReader {
   // its name, a rebuild's as "<name>#rebuild"): how far each read model has got, for
   // read-your-writes (`min_position`).
   virtual Result<std::vector<Checkpoint>> LoadCheckpoints() = 0;
+
+  // The rows of each of `queries` (as List would answer them) and, if `with_checkpoints`, the
+  // checkpoints, all read from one snapshot of the read models: a detail and its embedded rows
+  // never mix two projector commits, and the checkpoints say how far exactly these rows have
+  // got. The whole read fails if any query would (FailedPrecondition if one table does not
+  // exist yet), so that a caller never gets half a snapshot.
+  virtual Result<ReadSet> ReadTogether(const Scope& scope, std::span<const ListQuery> queries,
+                                       bool with_checkpoints) = 0;
 };
 
 }  // namespace ledger::queries

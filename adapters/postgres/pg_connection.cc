@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace ledger::pg {
 namespace {
@@ -204,16 +205,76 @@ Result<int> PgConnection::TakeNotifications() {
 }
 
 std::size_t Pipeline::Send(const Statement& statement, Params params) {
-  items_.push_back(Item{false, statement.name, {}, std::move(params)});
+  Item item;
+  item.prepared = statement.name;
+  item.params = std::move(params);
+  items_.push_back(std::move(item));
   return statements_++;
 }
 
 std::size_t Pipeline::Sql(std::string sql, Params params) {
-  items_.push_back(Item{false, nullptr, std::move(sql), std::move(params)});
+  Item item;
+  item.sql = std::move(sql);
+  item.params = std::move(params);
+  items_.push_back(std::move(item));
   return statements_++;
 }
 
-void Pipeline::Sync() { items_.push_back(Item{true, nullptr, {}, {}}); }
+std::size_t Pipeline::SqlCached(std::string sql, Params params) {
+  Item item;
+  item.sql = std::move(sql);
+  item.params = std::move(params);
+  item.cached = true;
+  items_.push_back(std::move(item));
+  return statements_++;
+}
+
+void Pipeline::Sync() {
+  Item item;
+  item.sync = true;
+  items_.push_back(std::move(item));
+}
+
+void Pipeline::ResolveCached(Item& item) {
+  if (auto it = conn_.cached_.find(item.sql); it != conn_.cached_.end()) {
+    item.name = it->second;
+    return;
+  }
+  // The same new text twice in one pipeline: prepared once, by the first.
+  for (const Item& earlier : items_) {
+    if (&earlier == &item) break;
+    if (earlier.prepare_first && earlier.sql == item.sql) {
+      item.name = earlier.name;
+      return;
+    }
+  }
+  if (conn_.cached_.size() >= PgConnection::kMaxCachedStatements) {
+    item.cached = false;  // run unnamed
+    return;
+  }
+  item.name = "ledger_q" + std::to_string(conn_.next_cached_name_++);
+  item.prepare_first = true;
+}
+
+namespace {
+
+// A statement's result, and the null that ends each statement's results (a sync's result has
+// no null after it: `statement` false).
+PgResult TakeResult(PGconn* c, bool statement = true) {
+  PgResult r(PQgetResult(c));
+  if (statement && r.raw() != nullptr) {
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);
+  }
+  return r;
+}
+
+// The server no longer has the statement (DISCARD ALL), or its result columns changed since
+// it was prepared: the cached name is useless from now on.
+bool StaleStatement(const PgError& error) {
+  return error.sqlstate == "26000" || error.sqlstate == "0A000";
+}
+
+}  // namespace
 
 std::vector<Result<PgResult>> Pipeline::Run() {
   if (items_.empty() || !items_.back().sync) Sync();
@@ -224,6 +285,9 @@ std::vector<Result<PgResult>> Pipeline::Run() {
     while (out.size() < statements_) out.emplace_back(status);
     return std::move(out);
   };
+  for (Item& item : items_) {
+    if (item.cached) ResolveCached(item);
+  }
   if (PQenterPipelineMode(c) != 1) return fail_rest(conn_.RecordError(nullptr));
   for (const Item& item : items_) {
     int sent;
@@ -233,8 +297,13 @@ std::vector<Result<PgResult>> Pipeline::Run() {
       std::vector<const char*> values = item.params.ValuePointers();
       std::vector<int> lengths = item.params.Lengths();
       std::vector<int> formats = item.params.Formats();
-      sent = item.prepared != nullptr
-                 ? PQsendQueryPrepared(c, item.prepared, item.params.count(), values.data(),
+      if (item.prepare_first && PQsendPrepare(c, item.name.c_str(), item.sql.c_str(),
+                                              item.params.count(), nullptr) != 1) {
+        return fail_rest(conn_.RecordError(nullptr));
+      }
+      const char* name = item.cached ? item.name.c_str() : item.prepared;
+      sent = name != nullptr
+                 ? PQsendQueryPrepared(c, name, item.params.count(), values.data(),
                                        lengths.data(), formats.data(), 1)
                  : PQsendQueryParams(c, item.sql.c_str(), item.params.count(), nullptr,
                                      values.data(), lengths.data(), formats.data(), 1);
@@ -244,20 +313,36 @@ std::vector<Result<PgResult>> Pipeline::Run() {
   if (PQflush(c) != 0) return fail_rest(conn_.RecordError(nullptr));
 
   for (const Item& item : items_) {
-    PgResult r(PQgetResult(c));
+    std::optional<Status> prepare_failed;
+    if (item.prepare_first) {
+      PgResult prepared = TakeResult(c);
+      if (prepared.raw() == nullptr) return fail_rest(conn_.RecordError(nullptr));
+      ExecStatusType status = PQresultStatus(prepared.raw());
+      if (status == PGRES_PIPELINE_ABORTED) {
+        prepare_failed = Cancelled("not run: an earlier statement of the pipeline failed");
+      } else if (Result<PgResult> ok = conn_.Check(std::move(prepared)); !ok.ok()) {
+        prepare_failed = ok.status();  // e.g. a missing table: the statement's own error
+      } else {
+        conn_.cached_.emplace(item.sql, item.name);
+      }
+    }
+    PgResult r = TakeResult(c, !item.sync);
     if (r.raw() == nullptr) return fail_rest(conn_.RecordError(nullptr));
     ExecStatusType status = PQresultStatus(r.raw());
     if (item.sync) {
       if (status != PGRES_PIPELINE_SYNC) return fail_rest(conn_.RecordError(r.raw()));
       continue;
     }
-    if (status == PGRES_PIPELINE_ABORTED) {
+    if (prepare_failed) {
+      out.emplace_back(*prepare_failed);
+    } else if (status == PGRES_PIPELINE_ABORTED) {
       out.emplace_back(Cancelled("not run: an earlier statement of the pipeline failed"));
     } else {
       out.push_back(conn_.Check(std::move(r)));
+      if (item.cached && !out.back().ok() && StaleStatement(conn_.last_error())) {
+        conn_.cached_.erase(item.sql);
+      }
     }
-    // Each statement's results end with a null.
-    while (PGresult* extra = PQgetResult(c)) PQclear(extra);
   }
   if (PQexitPipelineMode(c) != 1) conn_.RecordError(nullptr).IgnoreError();
   return out;

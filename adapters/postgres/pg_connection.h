@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,6 +76,12 @@ class PgConnection {
 
   pg_conn* raw() const { return conn_; }
 
+  // Statements Pipeline::SqlCached prepared on this connection, at most this many; later ones
+  // run unnamed (parsed and planned each time), so a caller building SQL from unbounded input
+  // cannot grow a session without limit.
+  static constexpr std::size_t kMaxCachedStatements = 256;
+  std::size_t cached_statements() const { return cached_.size(); }
+
  private:
   friend class Pipeline;
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
@@ -86,6 +93,11 @@ class PgConnection {
 
   pg_conn* conn_;
   PgError last_error_;
+  // SQL text -> the name it is prepared under on this connection (Pipeline::SqlCached). A
+  // prepared statement belongs to the session, not to a transaction: it outlives a rollback,
+  // and a new connection starts with none.
+  std::unordered_map<std::string, std::string> cached_;
+  std::size_t next_cached_name_ = 0;
 };
 
 // Statements sent together and answered together. Usage:
@@ -113,6 +125,13 @@ class Pipeline {
   // Each returns the statement's index in Run()'s results.
   std::size_t Send(const Statement& statement, Params params = {});
   std::size_t Sql(std::string sql, Params params = {});
+  // As Sql, but prepared on the connection the first time this text is sent (in the same round
+  // trip) and executed by name after that: for statements built at run time that recur, such as
+  // the read-model reader's SELECTs, whose parsing and planning would otherwise cost more than
+  // running them. The plan stays valid across DDL (PostgreSQL re-plans a prepared statement
+  // whose tables changed); a statement the server no longer knows (DISCARD ALL) or whose result
+  // columns changed fails once with the server's error and is prepared afresh next time.
+  std::size_t SqlCached(std::string sql, Params params = {});
   // Ends a sync group. Run() adds one if the last statement is not followed by one.
   void Sync();
 
@@ -124,7 +143,12 @@ class Pipeline {
     const char* prepared = nullptr;  // or
     std::string sql;
     Params params;
+    bool cached = false;      // SqlCached: `sql` is run by `name`,
+    std::string name;         // prepared under it first if
+    bool prepare_first = false;  // this pipeline prepares it
   };
+  // Resolves a SqlCached item against the connection's cache (in Run, just before sending).
+  void ResolveCached(Item& item);
   PgConnection& conn_;
   std::vector<Item> items_;
   std::size_t statements_ = 0;

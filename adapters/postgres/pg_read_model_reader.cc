@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_read_model_reader.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "adapters/postgres/pg_migrate.h"
@@ -55,14 +57,24 @@ Result<T> WithConnection(pg::PgPool& pool, F read) {
   }
 }
 
-Checkpoint DecodeCheckpoint(const PgResult& r, int i) {
-  Checkpoint c;
-  c.name = std::string(r.Get(i, 0));
-  c.version = static_cast<std::uint32_t>(r.GetInt64(i, 1));
-  c.position = GlobalPosition(static_cast<std::uint64_t>(r.GetInt64(i, 2)));
-  c.events = static_cast<std::uint64_t>(r.GetInt64(i, 3));
-  c.updated_at = pg::DecodeTimestamp(r.Get(i, 4));
-  return c;
+std::string CheckpointSql(const std::string& table) {
+  return "SELECT name, version, position, events, updated_at FROM " + table +
+         " ORDER BY name COLLATE \"C\"";
+}
+
+std::vector<Checkpoint> DecodeCheckpoints(const PgResult& r) {
+  std::vector<Checkpoint> all;
+  all.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    Checkpoint c;
+    c.name = std::string(r.Get(i, 0));
+    c.version = static_cast<std::uint32_t>(r.GetInt64(i, 1));
+    c.position = GlobalPosition(static_cast<std::uint64_t>(r.GetInt64(i, 2)));
+    c.events = static_cast<std::uint64_t>(r.GetInt64(i, 3));
+    c.updated_at = pg::DecodeTimestamp(r.Get(i, 4));
+    all.push_back(std::move(c));
+  }
+  return all;
 }
 
 }  // namespace
@@ -96,54 +108,90 @@ PgReadModelReader::~PgReadModelReader() = default;
 
 Result<std::vector<Row>> PgReadModelReader::List(const queries::Scope& scope,
                                                  const queries::ListQuery& query) {
-  LEDGER_RETURN_IF_ERROR(queries::CheckListQuery(scope, query));
-  // Always the live table: a shadow table is a rebuild in progress.
-  const std::string qualified = Ident(schema_) + "." + Ident(query.table->name);
-  LEDGER_ASSIGN_OR_RETURN(pg::ListStatement statement, pg::ListSql(scope, query, qualified));
+  LEDGER_ASSIGN_OR_RETURN(queries::ReadSet set,
+                          Read(scope, std::span<const queries::ListQuery>(&query, 1), false));
+  return std::move(set.lists.front());
+}
+
+Result<queries::ReadSet> PgReadModelReader::ReadTogether(
+    const queries::Scope& scope, std::span<const queries::ListQuery> queries,
+    bool with_checkpoints) {
+  return Read(scope, queries, with_checkpoints);
+}
+
+Result<queries::ReadSet> PgReadModelReader::Read(const queries::Scope& scope,
+                                                 std::span<const queries::ListQuery> queries,
+                                                 bool with_checkpoints) {
+  std::vector<std::string> tables;
+  std::vector<pg::ListStatement> statements;
+  for (const queries::ListQuery& query : queries) {
+    LEDGER_RETURN_IF_ERROR(queries::CheckListQuery(scope, query));
+    // Always the live table: a shadow table is a rebuild in progress.
+    tables.push_back(Ident(schema_) + "." + Ident(query.table->name));
+    LEDGER_ASSIGN_OR_RETURN(pg::ListStatement statement, pg::ListSql(scope, query, tables.back()));
+    statements.push_back(std::move(statement));
+  }
+  const std::string checkpoint_table = Ident(schema_) + "." + kCheckpointTable;
   const Params settings =
       std::move(Params().Text(scope.tenant_id).Text(scope.customer_id.value_or("")));
-  return WithConnection<std::vector<Row>>(
-      *pool_, [&](PgConnection& conn) -> Result<std::vector<Row>> {
+  return WithConnection<queries::ReadSet>(
+      *pool_, [&](PgConnection& conn) -> Result<queries::ReadSet> {
         // One round trip. Invariant: the settings are transaction-local (the `true` of
-        // set_config), so they end with this transaction, committed or rolled back.
+        // set_config), so they end with this transaction, committed or rolled back. Several
+        // statements need REPEATABLE READ to share one snapshot; read-only, it costs nothing
+        // more and can never fail to serialize.
         pg::Pipeline pipeline(conn);
-        pipeline.Sql("BEGIN READ ONLY");
-        pipeline.Sql(
+        pipeline.Sql(statements.size() + (with_checkpoints ? 1 : 0) > 1
+                         ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                         : "BEGIN READ ONLY");
+        pipeline.SqlCached(
             "SELECT set_config('ledger.tenant', $1::text, true), "
             "set_config('ledger.customer', $2::text, true)",
             settings);
-        const std::size_t select = pipeline.Sql(statement.sql, statement.params);
+        std::vector<std::size_t> selects;
+        for (const pg::ListStatement& statement : statements) {
+          selects.push_back(pipeline.SqlCached(statement.sql, statement.params));
+        }
+        std::optional<std::size_t> checkpoints;
+        if (with_checkpoints) checkpoints = pipeline.SqlCached(CheckpointSql(checkpoint_table));
         pipeline.Sql("COMMIT");
         std::vector<Result<PgResult>> results = pipeline.Run();
-        for (const Result<PgResult>& r : results) {
-          if (r.ok()) continue;
-          Status status = ReadStatus(conn, r.status(), qualified);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+          if (results[i].ok()) continue;
+          auto select = std::find(selects.begin(), selects.end(), i);
+          const std::string& what = select != selects.end()
+                                        ? tables[static_cast<std::size_t>(select - selects.begin())]
+                                        : checkpoint_table;
+          Status status = ReadStatus(conn, results[i].status(), what);
           Rollback(conn);
           return status;
         }
-        const PgResult& r = *results[select];
-        std::vector<Row> rows;
-        rows.reserve(static_cast<std::size_t>(r.rows()));
-        for (int i = 0; i < r.rows(); ++i) {
-          LEDGER_ASSIGN_OR_RETURN(Row row, pg::DecodeRow(*query.table, r, i));
-          rows.push_back(std::move(row));
+        queries::ReadSet set;
+        set.lists.reserve(queries.size());
+        for (std::size_t q = 0; q < queries.size(); ++q) {
+          const PgResult& r = *results[selects[q]];
+          std::vector<Row> rows;
+          rows.reserve(static_cast<std::size_t>(r.rows()));
+          for (int i = 0; i < r.rows(); ++i) {
+            LEDGER_ASSIGN_OR_RETURN(Row row, pg::DecodeRow(*queries[q].table, r, i));
+            rows.push_back(std::move(row));
+          }
+          set.lists.push_back(std::move(rows));
         }
-        return rows;
+        if (checkpoints) set.checkpoints = DecodeCheckpoints(*results[*checkpoints]);
+        return set;
       });
 }
 
 Result<std::vector<Checkpoint>> PgReadModelReader::LoadCheckpoints() {
   const std::string table = Ident(schema_) + "." + kCheckpointTable;
-  const std::string sql = "SELECT name, version, position, events, updated_at FROM " + table +
-                          " ORDER BY name COLLATE \"C\"";
   return WithConnection<std::vector<Checkpoint>>(
       *pool_, [&](PgConnection& conn) -> Result<std::vector<Checkpoint>> {
-        Result<PgResult> r = conn.Query(sql);
-        if (!r.ok()) return ReadStatus(conn, r.status(), table);
-        std::vector<Checkpoint> all;
-        all.reserve(static_cast<std::size_t>(r->rows()));
-        for (int i = 0; i < r->rows(); ++i) all.push_back(DecodeCheckpoint(*r, i));
-        return all;
+        pg::Pipeline pipeline(conn);
+        pipeline.SqlCached(CheckpointSql(table));
+        std::vector<Result<PgResult>> results = pipeline.Run();
+        if (!results.front().ok()) return ReadStatus(conn, results.front().status(), table);
+        return DecodeCheckpoints(*results.front());
       });
 }
 

@@ -14,7 +14,11 @@
 //   so a pooled connection never carries one caller's scope into the next call; row-level
 //   security then shows only the scope's rows, even if the SELECT forgot its WHERE clause. The
 //   SELECT repeats the scope as equalities only so that the planner uses the indexes.
-// - One round trip: BEGIN, the settings, the SELECT and COMMIT go in one pipeline.
+// - One round trip: BEGIN, the settings, the SELECTs and COMMIT go in one pipeline;
+//   ReadTogether's several SELECTs run in one REPEATABLE READ transaction (one snapshot).
+// - Prepared once per connection: every SELECT is a Pipeline::SqlCached statement, so a
+//   recurring query shape is parsed and planned once per pooled connection, not per call
+//   (parsing and planning were ~45% of the server's time per GET /v1/orders/{id} before).
 // - Keyset pages: the cursor is a row comparison `(c1, c2, ...) > ($a, $b, ...)`, with ORDER BY
 //   on the same columns, so a page costs an index range scan however deep it is. Every value
 //   is a binary parameter. Text compares COLLATE "C" (bytewise), as every backend orders it.
@@ -73,9 +77,16 @@ class PgReadModelReader final : public queries::ReadModelReader {
   Result<std::vector<projections::Row>> List(const queries::Scope& scope,
                                              const queries::ListQuery& query) override;
   Result<std::vector<Checkpoint>> LoadCheckpoints() override;
+  Result<queries::ReadSet> ReadTogether(const queries::Scope& scope,
+                                        std::span<const queries::ListQuery> queries,
+                                        bool with_checkpoints) override;
 
  private:
   PgReadModelReader(std::string schema, std::unique_ptr<pg::PgPool> pool);
+
+  // List and ReadTogether: one transaction, one round trip.
+  Result<queries::ReadSet> Read(const queries::Scope& scope,
+                                std::span<const queries::ListQuery> queries, bool with_checkpoints);
 
   const std::string schema_;
   std::unique_ptr<pg::PgPool> pool_;

@@ -163,4 +163,25 @@ Result<std::vector<projections::Row>> CachingReader::List(const queries::Scope& 
   return rows;
 }
 
+Result<queries::ReadSet> CachingReader::ReadTogether(const queries::Scope& scope,
+                                                     std::span<const queries::ListQuery> queries,
+                                                     bool with_checkpoints) {
+  bool catalog_only = !queries.empty();
+  for (const queries::ListQuery& query : queries) {
+    catalog_only = catalog_only && query.table != nullptr && IsCatalogTable(*query.table);
+  }
+  if (!catalog_only) return inner_.ReadTogether(scope, queries, with_checkpoints);
+  // A cache is never one snapshot. The checkpoints are read first, so the position they report
+  // is never ahead of what the database had when the rows below were read or cached.
+  queries::ReadSet set;
+  if (with_checkpoints) {
+    LEDGER_ASSIGN_OR_RETURN(set.checkpoints, inner_.LoadCheckpoints());
+  }
+  for (const queries::ListQuery& query : queries) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<projections::Row> rows, List(scope, query));
+    set.lists.push_back(std::move(rows));
+  }
+  return set;
+}
+
 }  // namespace ledger::query

@@ -2,7 +2,8 @@
 // docs/jobs.md "Catalog cache"). A ReadModelReader decorator: List calls on the products
 // table are answered from Redis (redis::CatalogCache) when it holds the answer, else by the
 // wrapped reader, whose answer is then stored with the cache's TTL. Every other table, and
-// LoadCheckpoints, go straight to the wrapped reader.
+// LoadCheckpoints, go straight to the wrapped reader (ReadTogether too, unless every query of
+// it is a catalog query).
 //
 // The cache key is the tenant, the tenant's generation (bumped by CatalogInvalidator when the
 // projector changes that tenant's products) and a fingerprint of everything that shapes the
@@ -36,6 +37,12 @@ class CachingReader final : public queries::ReadModelReader {
   Result<std::vector<projections::Row>> List(const queries::Scope& scope,
                                              const queries::ListQuery& query) override;
   Result<std::vector<Checkpoint>> LoadCheckpoints() override { return inner_.LoadCheckpoints(); }
+  // Only catalog queries: the checkpoints from the wrapped reader, then each List through the
+  // cache (not one snapshot: a cached answer is from an earlier read). Otherwise the wrapped
+  // reader's ReadTogether.
+  Result<queries::ReadSet> ReadTogether(const queries::Scope& scope,
+                                        std::span<const queries::ListQuery> queries,
+                                        bool with_checkpoints) override;
 
  private:
   queries::ReadModelReader& inner_;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -83,29 +84,35 @@ struct QueryService {
     return scope;
   }
 
-  // The live checkpoint position of `projector`; 0 before its first commit.
+  // The live checkpoint position of `projector` among `checkpoints`; 0 before its first commit.
+  static GlobalPosition PositionOf(const std::vector<Checkpoint>& checkpoints,
+                                   const std::string& projector) {
+    for (const Checkpoint& c : checkpoints) {
+      if (c.name == projector) return c.position;
+    }
+    return GlobalPosition(0);
+  }
+
   Result<GlobalPosition> Position(const std::string& projector) const {
     Result<std::vector<Checkpoint>> checkpoints = reader->LoadCheckpoints();
     if (!checkpoints.ok()) {
       if (checkpoints.status().code() == StatusCode::kFailedPrecondition) return GlobalPosition(0);
       return checkpoints.status();
     }
-    for (const Checkpoint& c : *checkpoints) {
-      if (c.name == projector) return c.position;
-    }
-    return GlobalPosition(0);
+    return PositionOf(*checkpoints, projector);
   }
 
-  // How fresh the resource's table is, once it is at least `min_position`: polls the
-  // checkpoints until then, for at most options.max_wait and never past the server's stop.
-  Step<GlobalPosition> Freshness(const Resource& resource,
-                                 std::optional<GlobalPosition> min_position) const {
+  // Waits until the resource's table is at least at `min_position`: polls the checkpoints for
+  // at most options.max_wait and never past the server's stop; then 503 not_caught_up.
+  std::optional<http::HttpResponse> WaitFor(const Resource& resource,
+                                            std::optional<GlobalPosition> min_position) const {
+    if (!min_position) return std::nullopt;
     using Clock = std::chrono::steady_clock;
     Clock::time_point deadline = Clock::now() + options.max_wait;
     while (true) {
       Result<GlobalPosition> position = Position(resource.projector);
       if (!position.ok()) return ReaderError(position.status());
-      if (!min_position || *position >= *min_position) return *position;
+      if (*position >= *min_position) return std::nullopt;
       if (context.stopping && context.stopping()) {
         return ReaderError(Cancelled("the server is shutting down"));
       }
@@ -122,90 +129,111 @@ struct QueryService {
     }
   }
 
-  // The rows of `query`; none if the table does not exist yet (no projector has written it).
-  Step<std::vector<Row>> Read(const queries::Scope& scope, const queries::ListQuery& query) const {
-    Result<std::vector<Row>> rows = reader->List(scope, query);
-    if (rows.ok()) return std::move(rows).value();
-    if (rows.status().code() == StatusCode::kFailedPrecondition) return std::vector<Row>();
-    return ReaderError(rows.status());
+  // The rows of each query and the resource's position, read from one snapshot (one
+  // transaction, one round trip on PostgreSQL), so that a detail never mixes two projector
+  // commits and the position says how fresh exactly these rows are.
+  struct Snapshot {
+    std::vector<std::vector<Row>> lists;
+    GlobalPosition position{0};
+  };
+
+  Step<Snapshot> Read(const Resource& resource, const queries::Scope& scope,
+                      const std::vector<queries::ListQuery>& queries) const {
+    Result<queries::ReadSet> set = reader->ReadTogether(scope, queries, true);
+    if (set.ok()) {
+      return Snapshot{std::move(set->lists), PositionOf(set->checkpoints, resource.projector)};
+    }
+    if (set.status().code() != StatusCode::kFailedPrecondition) return ReaderError(set.status());
+    // A table no projector has created yet (a fresh store): each list on its own, a missing
+    // table an empty list. The position first, so it never claims more than the rows show.
+    Snapshot snapshot;
+    Result<GlobalPosition> position = Position(resource.projector);
+    if (!position.ok()) return ReaderError(position.status());
+    snapshot.position = *position;
+    for (const queries::ListQuery& query : queries) {
+      Result<std::vector<Row>> rows = reader->List(scope, query);
+      if (!rows.ok() && rows.status().code() != StatusCode::kFailedPrecondition) {
+        return ReaderError(rows.status());
+      }
+      snapshot.lists.push_back(rows.ok() ? std::move(rows).value() : std::vector<Row>());
+    }
+    return snapshot;
   }
 
   http::HttpResponse List(const Resource& resource, const queries::Scope& scope,
                           ListParams params) const {
-    Step<GlobalPosition> position = Freshness(resource, params.min_position);
-    if (auto* refusal = std::get_if<http::HttpResponse>(&position)) return std::move(*refusal);
-    queries::ListQuery query{.table = resource.table,
-                             .filters = std::move(params.filters),
-                             .order_by = resource.order_by,
-                             .descending = resource.descending,
-                             .after = std::move(params.after),
-                             .limit = params.limit + 1};  // one more: is there a next page?
-    Step<std::vector<Row>> rows = Read(scope, query);
-    if (auto* refusal = std::get_if<http::HttpResponse>(&rows)) return std::move(*refusal);
-    std::vector<Row>& page = std::get<std::vector<Row>>(rows);
+    if (auto refusal = WaitFor(resource, params.min_position)) return std::move(*refusal);
+    std::vector<queries::ListQuery> queries;
+    queries.push_back({.table = resource.table,
+                       .filters = std::move(params.filters),
+                       .order_by = resource.order_by,
+                       .descending = resource.descending,
+                       .after = std::move(params.after),
+                       .limit = params.limit + 1});  // one more: is there a next page?
+    Step<Snapshot> read = Read(resource, scope, queries);
+    if (auto* refusal = std::get_if<http::HttpResponse>(&read)) return std::move(*refusal);
+    Snapshot& snapshot = std::get<Snapshot>(read);
+    std::vector<Row>& page = snapshot.lists.front();
     json::value next_cursor = nullptr;
     if (page.size() > params.limit) {
       page.erase(page.begin() + static_cast<std::ptrdiff_t>(params.limit), page.end());
       next_cursor = json::string(EncodeCursor(resource, page.back()));
     }
-    json::array items;
-    items.reserve(page.size());
-    for (const Row& row : page) {
-      Result<json::object> item = RowToJson(row);
-      if (!item.ok()) return ReaderError(item.status());
-      items.emplace_back(std::move(item).value());
-    }
-    return JsonBody(json::object{{"items", std::move(items)},
+    Result<json::array> items = RowsToJson(page);
+    if (!items.ok()) return ReaderError(items.status());
+    return JsonBody(json::object{{"items", std::move(items).value()},
                                  {"next_cursor", std::move(next_cursor)},
-                                 {"position", std::get<GlobalPosition>(position).value()}});
+                                 {"position", snapshot.position.value()}});
   }
 
+  // The row under `id` and its embedded rows, asked for together: the embedded queries are
+  // keyed by the same id and scoped alike, so they are empty exactly when there is no row.
   http::HttpResponse Detail(const Resource& resource, const queries::Scope& scope,
                             const std::string& id, const DetailParams& params) const {
-    Step<GlobalPosition> position = Freshness(resource, params.min_position);
-    if (auto* refusal = std::get_if<http::HttpResponse>(&position)) return std::move(*refusal);
+    if (auto refusal = WaitFor(resource, params.min_position)) return std::move(*refusal);
     const DetailRoute& detail = *resource.detail;
     const projections::TableSpec& table = *resource.table;
     std::optional<projections::Value> key =
         ParseColumnValue(table.columns[*table.ColumnIndex(detail.key_column)].type, id);
     if (!key) return NotFound(resource, id);  // no row can have it
-    queries::ListQuery query{.table = &table,
-                             .filters = {{detail.key_column, queries::FilterOp::kEqual, *key}},
-                             .order_by = resource.order_by,
-                             .descending = false,
-                             .after = std::nullopt,
-                             .limit = 1};
-    Step<std::vector<Row>> rows = Read(scope, query);
-    if (auto* refusal = std::get_if<http::HttpResponse>(&rows)) return std::move(*refusal);
-    if (std::get<std::vector<Row>>(rows).empty()) return NotFound(resource, id);
-    Result<json::object> object = RowToJson(std::get<std::vector<Row>>(rows).front());
-    if (!object.ok()) return ReaderError(object.status());
+    std::vector<queries::ListQuery> queries;
+    queries.push_back({.table = &table,
+                       .filters = {{detail.key_column, queries::FilterOp::kEqual, *key}},
+                       .order_by = resource.order_by,
+                       .descending = false,
+                       .after = std::nullopt,
+                       .limit = 1});
     for (const Embedded& embedded : detail.embedded) {
-      Step<json::array> children = Children(embedded, scope, *key);
-      if (auto* refusal = std::get_if<http::HttpResponse>(&children)) return std::move(*refusal);
-      (*object)[embedded.field] = std::move(std::get<json::array>(children));
+      // At most kMaxListLimit: an order's lines are a few.
+      queries.push_back({.table = embedded.table,
+                         .filters = {{embedded.key_column, queries::FilterOp::kEqual, *key}},
+                         .order_by = embedded.order_by,
+                         .descending = false,
+                         .after = std::nullopt,
+                         .limit = queries::kMaxListLimit});
+    }
+    Step<Snapshot> read = Read(resource, scope, queries);
+    if (auto* refusal = std::get_if<http::HttpResponse>(&read)) return std::move(*refusal);
+    Snapshot& snapshot = std::get<Snapshot>(read);
+    if (snapshot.lists.front().empty()) return NotFound(resource, id);
+    Result<json::object> object = RowToJson(snapshot.lists.front().front());
+    if (!object.ok()) return ReaderError(object.status());
+    for (std::size_t i = 0; i < detail.embedded.size(); ++i) {
+      Result<json::array> children = RowsToJson(snapshot.lists[i + 1]);
+      if (!children.ok()) return ReaderError(children.status());
+      (*object)[detail.embedded[i].field] = std::move(children).value();
     }
     return JsonBody(std::move(*object));
   }
 
-  // The embedded rows of one detail object: at most kMaxListLimit (an order's lines are a few).
-  Step<json::array> Children(const Embedded& embedded, const queries::Scope& scope,
-                             const projections::Value& key) const {
-    queries::ListQuery query{.table = embedded.table,
-                             .filters = {{embedded.key_column, queries::FilterOp::kEqual, key}},
-                             .order_by = embedded.order_by,
-                             .descending = false,
-                             .after = std::nullopt,
-                             .limit = queries::kMaxListLimit};
-    Step<std::vector<Row>> rows = Read(scope, query);
-    if (auto* refusal = std::get_if<http::HttpResponse>(&rows)) return std::move(*refusal);
-    json::array children;
-    for (const Row& row : std::get<std::vector<Row>>(rows)) {
-      Result<json::object> child = RowToJson(row);
-      if (!child.ok()) return ReaderError(child.status());
-      children.emplace_back(std::move(child).value());
+  static Result<json::array> RowsToJson(const std::vector<Row>& rows) {
+    json::array out;
+    out.reserve(rows.size());
+    for (const Row& row : rows) {
+      LEDGER_ASSIGN_OR_RETURN(json::object item, RowToJson(row));
+      out.emplace_back(std::move(item));
     }
-    return children;
+    return out;
   }
 
   // Runs `work` (returning the response) on the blocking pool; an exception from a reader is

@@ -1,6 +1,7 @@
 #include "adapters/sqlite/sqlite_read_model_reader.h"
 
 #include <filesystem>
+#include <span>
 #include <utility>
 
 #include "adapters/sqlite/connection.h"
@@ -123,15 +124,15 @@ SqliteReadModelReader::SqliteReadModelReader(std::unique_ptr<sqlite::ReaderPool>
 
 SqliteReadModelReader::~SqliteReadModelReader() = default;
 
-Result<std::vector<Row>> SqliteReadModelReader::List(const queries::Scope& scope,
-                                                     const queries::ListQuery& query) {
-  LEDGER_RETURN_IF_ERROR(queries::CheckListQuery(scope, query));
+namespace {
+
+// The rows of `query` on `db` (in the caller's transaction, if any).
+Result<std::vector<Row>> ReadList(Connection& db, const queries::Scope& scope,
+                                  const queries::ListQuery& query) {
   const TableSpec& table = *query.table;
   ListStatement statement = ListSql(scope, query);
-  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
-  // One statement is one read transaction: the page is of a single commit.
-  Result<Statement> prepared = reader->Prepare(statement.sql);
-  if (!prepared.ok()) return ExplainFailure(*reader, table.name, prepared.status());
+  Result<Statement> prepared = db.Prepare(statement.sql);
+  if (!prepared.ok()) return ExplainFailure(db, table.name, prepared.status());
   Statement& s = *prepared;
   for (std::size_t i = 0; i < statement.values.size(); ++i) {
     sqlite::BindValue(s, static_cast<int>(i + 1), statement.values[i]);
@@ -139,17 +140,16 @@ Result<std::vector<Row>> SqliteReadModelReader::List(const queries::Scope& scope
   std::vector<Row> rows;
   while (true) {
     Result<bool> row = s.Step();
-    if (!row.ok()) return ExplainFailure(*reader, table.name, row.status());
+    if (!row.ok()) return ExplainFailure(db, table.name, row.status());
     if (!*row) return rows;
     rows.push_back(sqlite::ReadRow(s, table));
   }
 }
 
-Result<std::vector<Checkpoint>> SqliteReadModelReader::LoadCheckpoints() {
-  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
-  LEDGER_ASSIGN_OR_RETURN(Statement s, reader->Prepare("SELECT name, version, position, events, "
-                                                       "updated_at FROM projection_checkpoints "
-                                                       "ORDER BY name"));
+Result<std::vector<Checkpoint>> ReadCheckpoints(Connection& db) {
+  LEDGER_ASSIGN_OR_RETURN(Statement s, db.Prepare("SELECT name, version, position, events, "
+                                                  "updated_at FROM projection_checkpoints "
+                                                  "ORDER BY name"));
   std::vector<Checkpoint> all;
   while (true) {
     LEDGER_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -161,6 +161,52 @@ Result<std::vector<Checkpoint>> SqliteReadModelReader::LoadCheckpoints() {
                    .events = static_cast<std::uint64_t>(s.ColumnInt64(3)),
                    .updated_at = Timestamp(s.ColumnInt64(4))});
   }
+}
+
+// Every read of ReadTogether, inside the read transaction the caller opened.
+Result<queries::ReadSet> ReadAll(Connection& db, const queries::Scope& scope,
+                                 std::span<const queries::ListQuery> queries,
+                                 bool with_checkpoints) {
+  queries::ReadSet set;
+  for (const queries::ListQuery& query : queries) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Row> rows, ReadList(db, scope, query));
+    set.lists.push_back(std::move(rows));
+  }
+  if (with_checkpoints) {
+    LEDGER_ASSIGN_OR_RETURN(set.checkpoints, ReadCheckpoints(db));
+  }
+  return set;
+}
+
+}  // namespace
+
+Result<std::vector<Row>> SqliteReadModelReader::List(const queries::Scope& scope,
+                                                     const queries::ListQuery& query) {
+  LEDGER_RETURN_IF_ERROR(queries::CheckListQuery(scope, query));
+  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
+  // One statement is one read transaction: the page is of a single commit.
+  return ReadList(*reader, scope, query);
+}
+
+Result<std::vector<Checkpoint>> SqliteReadModelReader::LoadCheckpoints() {
+  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
+  return ReadCheckpoints(*reader);
+}
+
+Result<queries::ReadSet> SqliteReadModelReader::ReadTogether(
+    const queries::Scope& scope, std::span<const queries::ListQuery> queries,
+    bool with_checkpoints) {
+  for (const queries::ListQuery& query : queries) {
+    LEDGER_RETURN_IF_ERROR(queries::CheckListQuery(scope, query));
+  }
+  LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
+  // Under WAL a read transaction sees one snapshot, taken at its first read, until it ends.
+  LEDGER_RETURN_IF_ERROR(reader->Run("BEGIN"));
+  Result<queries::ReadSet> set = ReadAll(*reader, scope, queries, with_checkpoints);
+  Status ended = reader->Run(set.ok() ? "COMMIT" : "ROLLBACK");
+  if (!set.ok()) return set.status();
+  LEDGER_RETURN_IF_ERROR(ended);
+  return set;
 }
 
 }  // namespace ledger

@@ -14,6 +14,7 @@
 //   with ORDER BY on the same columns and LIMIT, all values bound as parameters. Text compares
 //   with the BINARY collation (bytewise), as every backend orders it.
 // - Each List is one statement, hence one read transaction: a page is of one commit.
+//   ReadTogether reads everything in one read transaction (BEGIN ... COMMIT): one snapshot.
 // - Live tables only (never `<t>__shadow`).
 //
 // Errors: InvalidArgument if CheckListQuery fails; FailedPrecondition if the table does not
@@ -56,6 +57,9 @@ class SqliteReadModelReader final : public queries::ReadModelReader {
   Result<std::vector<projections::Row>> List(const queries::Scope& scope,
                                              const queries::ListQuery& query) override;
   Result<std::vector<Checkpoint>> LoadCheckpoints() override;
+  Result<queries::ReadSet> ReadTogether(const queries::Scope& scope,
+                                        std::span<const queries::ListQuery> queries,
+                                        bool with_checkpoints) override;
 
  private:
   explicit SqliteReadModelReader(std::unique_ptr<sqlite::ReaderPool> readers);

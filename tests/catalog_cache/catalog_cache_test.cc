@@ -37,6 +37,12 @@ class CountingReader final : public queries::ReadModelReader {
     return inner_.List(scope, query);
   }
   Result<std::vector<Checkpoint>> LoadCheckpoints() override { return inner_.LoadCheckpoints(); }
+  Result<queries::ReadSet> ReadTogether(const queries::Scope& scope,
+                                        std::span<const queries::ListQuery> queries,
+                                        bool with_checkpoints) override {
+    ++calls;
+    return inner_.ReadTogether(scope, queries, with_checkpoints);
+  }
   std::atomic<int> calls{0};
 
  private:

@@ -382,4 +382,75 @@ TEST_CASE_TEMPLATE_DEFINE("reader: LoadCheckpoints reads every checkpoint by nam
   CHECK(describe(*all) == describe(*stored));
 }
 
+TEST_CASE_TEMPLATE_DEFINE(
+    "reader: ReadTogether answers each query as List does, with the checkpoints, in any scope "
+    "order",
+    F, reader_together) {
+  Harness h(F::Open());
+  h.Put({Item("t1", "a", "new", 1), Item("t1", "b", "paid", 2), Item("t2", "c", "new", 3),
+         Order("t1", 1, "c1"), Order("t1", 2, "c2"), Order("t2", 3, "c1")});
+  CheckpointMove move;
+  move.next = Checkpoint{.name = "orders",
+                         .version = 1,
+                         .position = GlobalPosition(42),
+                         .events = 5,
+                         .updated_at = Timestamp(kT0.value() + 9)};
+  LEDGER_READER_REQUIRE_OK(h.store().SaveCheckpoint(move));
+  std::vector<ListQuery> queries{
+      Query(Items(), {"item_id"}),
+      Query(Orders(), {"order_no"}),
+      Query(Items(), {"item_id"}, {Filter{"status", FilterOp::kEqual, Value(std::string("new"))}}),
+  };
+  // Alternating scopes, more often than PostgreSQL needs to switch a prepared statement to a
+  // generic plan: a cached statement must never carry one scope's rows into another's answer.
+  const std::vector<Scope> scopes{TenantScope("t1"), CustomerScope("t1", "c2"), TenantScope("t2"),
+                                  CustomerScope("t2", "c9")};
+  for (int round = 0; round < 3; ++round) {
+    for (const Scope& scope : scopes) {
+      CAPTURE(scope.tenant_id);
+      CAPTURE(scope.customer_id.value_or("-"));
+      Result<ReadSet> set = h.reader().ReadTogether(scope, queries, round % 2 == 0);
+      REQUIRE_MESSAGE(set.ok(), set.status().ToString());
+      REQUIRE(set->lists.size() == queries.size());
+      for (std::size_t i = 0; i < queries.size(); ++i) {
+        CHECK(Describe(set->lists[i]) == Describe(h.Expected(scope, queries[i])));
+        CHECK(Describe(set->lists[i]) == Describe(h.List(scope, queries[i])));
+      }
+      if (round % 2 == 0) {
+        REQUIRE(set->checkpoints.size() == 1);
+        CHECK(set->checkpoints[0].name == "orders");
+        CHECK(set->checkpoints[0].position == GlobalPosition(42));
+      } else {
+        CHECK(set->checkpoints.empty());
+      }
+    }
+  }
+  Result<ReadSet> none = h.reader().ReadTogether(TenantScope("t1"), {}, true);
+  REQUIRE_MESSAGE(none.ok(), none.status().ToString());
+  CHECK(none->lists.empty());
+  CHECK(none->checkpoints.size() == 1);
+}
+
+TEST_CASE_TEMPLATE_DEFINE(
+    "reader: ReadTogether fails whole for a missing table or a bad query, and the reader goes on",
+    F, reader_together_errors) {
+  Harness h(F::Open());
+  h.Put({Item("t1", "a")});
+  std::vector<ListQuery> with_missing{Query(Items(), {"item_id"}), Query(Missing(), {"item_id"})};
+  CHECK(h.reader().ReadTogether(TenantScope("t1"), with_missing, true).status().code() ==
+        StatusCode::kFailedPrecondition);
+  std::vector<ListQuery> with_invalid{Query(Items(), {"item_id"}), Query(Items(), {"no_such"})};
+  CHECK(h.reader().ReadTogether(TenantScope("t1"), with_invalid, false).status().code() ==
+        StatusCode::kInvalidArgument);
+  // Each failure left its connection usable (rolled back, its settings gone).
+  for (int i = 0; i < 6; ++i) {
+    std::vector<ListQuery> fine{Query(Items(), {"item_id"})};
+    Result<ReadSet> set = h.reader().ReadTogether(TenantScope("t1"), fine, false);
+    REQUIRE_MESSAGE(set.ok(), set.status().ToString());
+    CHECK(Ids(set->lists[0]) == "a");
+    CHECK(h.reader().ReadTogether(TenantScope("t1"), with_missing, false).status().code() ==
+          StatusCode::kFailedPrecondition);
+  }
+}
+
 }  // namespace ledger::reader_conformance

@@ -50,6 +50,7 @@ using queries::FilterOp;
 using queries::kMaxListLimit;
 using queries::ListQuery;
 using queries::ReadModelReader;
+using queries::ReadSet;
 using queries::Scope;
 
 // What a factory yields. Members are destroyed in reverse order: the reader, then the store,
@@ -282,6 +283,8 @@ inline Key CursorAfter(const ListQuery& query, const Row& row) {
   TEST_CASE_TEMPLATE_INVOKE(reader_missing_table, Name);                              \
   TEST_CASE_TEMPLATE_INVOKE(reader_shadow, Name);                                     \
   TEST_CASE_TEMPLATE_INVOKE(reader_checkpoints, Name);                                \
+  TEST_CASE_TEMPLATE_INVOKE(reader_together, Name);                                   \
+  TEST_CASE_TEMPLATE_INVOKE(reader_together_errors, Name);                            \
   }  // namespace ledger::reader_conformance
 
 #endif  // LEDGER_TESTS_CONFORMANCE_READ_MODEL_READER_CONFORMANCE_H_

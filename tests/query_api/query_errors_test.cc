@@ -157,6 +157,10 @@ class FailingReader final : public queries::ReadModelReader {
     return status_;
   }
   Result<std::vector<Checkpoint>> LoadCheckpoints() override { return std::vector<Checkpoint>(); }
+  Result<queries::ReadSet> ReadTogether(const queries::Scope&, std::span<const queries::ListQuery>,
+                                        bool) override {
+    return status_;
+  }
 
  private:
   Status status_;
