@@ -29,6 +29,9 @@ constexpr CommandSpec kCommands[] = {
     {"set-v2-ready", internal::SetV2Ready, {kRoleOperator}},
     {"rollback-canary", internal::RollbackCanary, {kRoleAdmin, kRoleOperator, kRoleSystem}},
     {"configure-canary", internal::ConfigureCanary, {kRoleAdmin, kRoleOperator}},
+    // The shop's sign-up and unsubscribe pages call these with an operator's token.
+    {"subscribe-drop", internal::SubscribeDrop, {kRoleAdmin, kRoleOperator, kRoleSystem}},
+    {"unsubscribe-drop", internal::UnsubscribeDrop, {kRoleAdmin, kRoleOperator, kRoleSystem}},
 };
 
 const CommandSpec* Find(std::string_view name) {

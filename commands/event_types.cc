@@ -9,6 +9,7 @@ constexpr EventTypeInfo kTypes[] = {
     {kReviewRejected, 1, "content"},         {kContentPublished, 1, "content"},
     {kCanaryConfigured, 1, "canary"},        {kCanaryProbeRecorded, 1, "canary"},
     {kCanaryWeightChanged, 1, "canary"},     {kCanaryV2ReadySet, 1, "canary"},
+    {kDropSubscribed, 1, "drop_subscribers"}, {kDropUnsubscribed, 1, "drop_subscribers"},
 };
 
 constexpr EventTypeInfo kTranslatorTypes[] = {

@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "commands/drop/drop_list.h"  // drop_subscribers-<tenant>: kDropSubscribed, kDropUnsubscribed
+
 namespace ledger::commands {
 
 // content-<content_id>
@@ -53,10 +55,10 @@ inline constexpr std::string_view kPrintifyOrderEventDeferred = "printify.order_
 struct EventTypeInfo {
   std::string_view type;
   std::uint32_t schema_version;
-  std::string_view stream_category;  // "content", "canary", "order", "payment", "printify_order"
+  std::string_view stream_category;  // "content", "canary", "drop_subscribers", "order", ...
 };
 
-// What the domain commands (dispatcher.h) append: content and canary events.
+// What the domain commands (dispatcher.h) append: content, canary and drop-list events.
 std::span<const EventTypeInfo> CommandEventTypes();
 
 // What the translator (intake/translator.h) and the Printify link append: order, payment and

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "commands/drop/drop_list.h"
+#include "jobs/job.h"
+
 namespace ledger::jobs {
 namespace {
 
@@ -16,6 +19,11 @@ constexpr std::string_view kDropDue = "drop.due";
 constexpr std::string_view kPrintifySubmitOrder = "printify.submit_order";
 constexpr std::string_view kOrderConfirmationEmail = "email.order_confirmation";
 constexpr std::string_view kDailyDropEmail = "email.daily_drop";
+constexpr std::string_view kSubscriptionConfirmationEmail = "email.drop_subscription_confirmation";
+
+using Requests = std::vector<JobRequest>;
+
+Requests One(std::string payload) { return Requests{JobRequest{"", std::move(payload)}}; }
 
 json::object ParseObject(std::string_view text) {
   boost::system::error_code ec;
@@ -92,38 +100,79 @@ std::string OrderIdOf(const RecordedEvent& event) {
 
 // order.paid -> printify.submit_order: the order as it was placed (its order.placed event,
 // which the translator appends before any order.paid of the same order).
-Result<std::optional<std::string>> PrintifySubmission(const RecordedEvent& event,
-                                                      EventStore& store) {
+Result<Requests> PrintifySubmission(const RecordedEvent& event, EventStore& store) {
   std::string order_id = OrderIdOf(event);
   LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> history,
                           store.ReadStream(event.stream_id, StreamReadOptions{}));
   for (const RecordedEvent& e : history) {
     if (e.event_type == kOrderPlaced) {
-      return std::optional<std::string>(PrintifyPayloadFromPlaced(order_id, e.payload));
+      return One(PrintifyPayloadFromPlaced(order_id, e.payload));
     }
   }
   // Not placed (an order known only from its payment): the job fails for want of lines.
-  return std::optional<std::string>(
-      json::serialize(json::object{{"order_id", order_id}, {"label", order_id}}));
+  return One(json::serialize(json::object{{"order_id", order_id}, {"label", order_id}}));
 }
 
-Result<std::optional<std::string>> OrderConfirmation(const RecordedEvent& event, EventStore&) {
-  return std::optional<std::string>(json::serialize(json::object{{"order_id", OrderIdOf(event)}}));
+Result<Requests> OrderConfirmation(const RecordedEvent& event, EventStore&) {
+  return One(json::serialize(json::object{{"order_id", OrderIdOf(event)}}));
 }
 
+// A subscriber's own unsubscribe link: the configured URL with subscriber=<id> added.
+std::string UnsubscribeLink(const std::string& base, const std::string& subscriber_id) {
+  if (base.empty()) return base;
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "subscriber=" + subscriber_id;
+}
+
+// drop.due -> one email per subscriber on the tenant's list at the drop's position (the
+// list's events before it, whatever came after: a re-read asks for the same recipients), and
+// one to the list address if configured.
 PayloadBuilder DailyDrop(DailyDropSettings settings) {
   return [settings = std::move(settings)](const RecordedEvent& event,
-                                          EventStore&) -> Result<std::optional<std::string>> {
-    if (settings.to.empty()) return std::optional<std::string>();
+                                          EventStore& store) -> Result<Requests> {
     json::object due = ParseObject(event.payload);
     const json::value* products = due.if_contains("products");
-    json::object payload{
-        {"to", settings.to},
+    json::object common{
         {"drop_date", StringField(due, "drop_date")},
         {"products", products != nullptr && products->is_array() ? *products : json::array()},
-        {"shop_url", settings.shop_url},
-        {"unsubscribe_url", settings.unsubscribe_url}};
-    return std::optional<std::string>(json::serialize(payload));
+        {"shop_url", settings.shop_url}};
+    Requests requests;
+    if (!settings.to.empty()) {
+      json::object payload = common;
+      payload["to"] = settings.to;
+      payload["unsubscribe_url"] = settings.unsubscribe_url;
+      requests.push_back(JobRequest{"", json::serialize(payload)});
+    }
+    LEDGER_ASSIGN_OR_RETURN(
+        std::vector<RecordedEvent> history,
+        store.ReadStream(commands::DropListStream(event.tenant), StreamReadOptions{}));
+    std::erase_if(history, [&](const RecordedEvent& e) {
+      return e.global_position >= event.global_position || e.tenant != event.tenant;
+    });
+    LEDGER_ASSIGN_OR_RETURN(auto list, commands::FoldDropList(history));
+    for (const auto& [id, subscriber] : list) {  // in subscriber id order
+      if (!subscriber.active) continue;
+      json::object payload = common;
+      payload["to"] = subscriber.email;
+      payload["unsubscribe_url"] = UnsubscribeLink(settings.unsubscribe_url, id);
+      requests.push_back(JobRequest{id, json::serialize(payload)});
+    }
+    return requests;
+  };
+}
+
+// drop.subscribed -> the confirmation to the new subscriber.
+PayloadBuilder SubscriptionConfirmation(DailyDropSettings settings) {
+  return [settings = std::move(settings)](const RecordedEvent& event,
+                                          EventStore&) -> Result<Requests> {
+    json::object subscribed = ParseObject(event.payload);
+    std::string id = StringField(subscribed, "subscriber_id");
+    json::object payload{{"to", StringField(subscribed, "email")},
+                         {"drop_name", settings.drop_name},
+                         {"send_time", settings.send_time},
+                         {"unsubscribe_url", UnsubscribeLink(settings.unsubscribe_url, id)}};
+    std::string name = StringField(subscribed, "name");
+    if (!name.empty()) payload["recipient_name"] = name;
+    return One(json::serialize(payload));
   };
 }
 
@@ -139,6 +188,12 @@ std::string PrintifyPayloadFromPlaced(std::string_view order_id, std::string_vie
   return json::serialize(payload);
 }
 
+std::string JobIdForRequest(std::string_view kind, std::string_view cause_event_id,
+                            const JobRequest& request) {
+  if (request.key.empty()) return JobIdFor(kind, cause_event_id);
+  return JobIdFor(kind, std::string(cause_event_id) + "/" + request.key);
+}
+
 std::vector<DispatchRule> StandardDispatchRules(const DispatchSettings& settings) {
   std::vector<DispatchRule> rules;
   rules.push_back({std::string(kOrderPaid), std::string(kPrintifySubmitOrder), PrintifySubmission});
@@ -146,6 +201,9 @@ std::vector<DispatchRule> StandardDispatchRules(const DispatchSettings& settings
       {std::string(kOrderPaid), std::string(kOrderConfirmationEmail), OrderConfirmation});
   rules.push_back(
       {std::string(kDropDue), std::string(kDailyDropEmail), DailyDrop(settings.daily_drop)});
+  rules.push_back({std::string(commands::kDropSubscribed),
+                   std::string(kSubscriptionConfirmationEmail),
+                   SubscriptionConfirmation(settings.daily_drop)});
   return rules;
 }
 

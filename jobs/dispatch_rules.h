@@ -3,9 +3,12 @@
 //
 //   order.paid  -> printify.submit_order    order id, lines and shipping from order.placed
 //   order.paid  -> email.order_confirmation order id (the handler renders from order.placed)
-//   drop.due    -> email.daily_drop         drop date, list address, shop and unsubscribe URLs
-//                                           (drop.due: the daily-drop scheduler's event,
+//   drop.due    -> email.daily_drop         one per subscriber on the tenant's list when the
+//                                           drop fell due (and one to the list address, if
+//                                           set): drop date, products, shop and unsubscribe
+//                                           URLs (drop.due: the daily-drop scheduler's event,
 //                                           jobs/scheduler_events.h)
+//   drop.subscribed -> email.drop_subscription_confirmation  the new subscriber's address
 //
 // A payload is fixed when the job is enqueued (jobs/job.h), so it is built once, from the
 // causing event and, where the kind needs more, from the ledger as it stands then. A payload
@@ -26,29 +29,46 @@
 
 namespace ledger::jobs {
 
-// Where the daily drop email goes. The ledger holds no subscriber list: the email goes to one
-// list address (a mailing list that fans out and handles unsubscribes). Without `to` the rule
-// enqueues nothing (counted as skipped by the dispatcher).
+// The daily drop's emails. Recipients are the tenant's list (commands/drop/drop_list.h) as it
+// stood at the drop.due event, each sent its own email; `to`, when set, also gets one (a
+// mailing list of the shop's own). No recipient at all: no job (counted as skipped).
 struct DailyDropSettings {
-  std::string to;               // LEDGER_DAILY_DROP_TO
+  std::string to;               // LEDGER_DAILY_DROP_TO (optional)
   std::string shop_url;         // LEDGER_SHOP_URL
-  std::string unsubscribe_url;  // LEDGER_DAILY_DROP_UNSUBSCRIBE_URL
+  // LEDGER_DAILY_DROP_UNSUBSCRIBE_URL; a subscriber's link adds `subscriber=<id>` to it.
+  std::string unsubscribe_url;
+  std::string drop_name = "The daily drop";  // LEDGER_DAILY_DROP_NAME
+  std::string send_time;  // as the confirmation tells it, e.g. "08:30 Europe/London"
 };
 
 struct DispatchSettings {
   DailyDropSettings daily_drop;
 };
 
-// Builds the payload (a JSON object) of the rule's job for `event`; nullopt when this event
-// asks for no job after all. May read `store` (Unavailable: try the event again later).
-using PayloadBuilder = std::function<Result<std::optional<std::string>>(const RecordedEvent& event,
-                                                                        EventStore& store)>;
+// One job of a rule's kind that an event asks for. `key` tells apart several jobs of one kind
+// from one event (the drop's recipients: their subscriber ids); it is empty for the usual
+// single job. The job id is JobIdFor(kind, event id) for an empty key, else
+// JobIdFor(kind, event id + "/" + key): deterministic either way, so re-reading the event
+// enqueues nothing twice.
+struct JobRequest {
+  std::string key;
+  std::string payload;  // a JSON object
+};
+
+// The jobs of the rule's kind that `event` asks for (none: the event asks for none after
+// all). May read `store` (Unavailable: try the event again later).
+using PayloadBuilder =
+    std::function<Result<std::vector<JobRequest>>(const RecordedEvent& event, EventStore& store)>;
 
 struct DispatchRule {
   std::string event_type;  // "order.paid"
   std::string job_kind;    // "printify.submit_order"
   PayloadBuilder payload;
 };
+
+// The job id of `request` of `kind` asked for by the event `cause_event_id` (see JobRequest).
+std::string JobIdForRequest(std::string_view kind, std::string_view cause_event_id,
+                            const JobRequest& request);
 
 // The rules above, in a fixed order (the order in which one event's jobs are enqueued).
 std::vector<DispatchRule> StandardDispatchRules(const DispatchSettings& settings);

@@ -30,18 +30,20 @@ Result<std::vector<Job>> Dispatcher::JobsFor(const RecordedEvent& event) {
   std::vector<Job> jobs;
   for (const DispatchRule& rule : rules_) {
     if (rule.event_type != event.event_type) continue;
-    LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> payload, rule.payload(event, events_));
-    if (!payload) {
+    LEDGER_ASSIGN_OR_RETURN(std::vector<JobRequest> requests, rule.payload(event, events_));
+    if (requests.empty()) {
       ++counters_.skipped;
       continue;
     }
-    Job job;
-    job.cause_event_id = event.event_id.ToString();
-    job.job_id = JobIdFor(rule.job_kind, job.cause_event_id);
-    job.kind = rule.job_kind;
-    job.tenant_id = event.tenant.value();
-    job.payload = std::move(*payload);
-    jobs.push_back(std::move(job));
+    for (JobRequest& request : requests) {
+      Job job;
+      job.cause_event_id = event.event_id.ToString();
+      job.job_id = JobIdForRequest(rule.job_kind, job.cause_event_id, request);
+      job.kind = rule.job_kind;
+      job.tenant_id = event.tenant.value();
+      job.payload = std::move(request.payload);
+      jobs.push_back(std::move(job));
+    }
   }
   return jobs;
 }

@@ -107,6 +107,10 @@ jobs::DispatchSettings DispatchSettingsFrom(const GetEnvFn& get_env) {
   settings.daily_drop.to = Get(get_env, "LEDGER_DAILY_DROP_TO");
   settings.daily_drop.shop_url = Get(get_env, "LEDGER_SHOP_URL");
   settings.daily_drop.unsubscribe_url = Get(get_env, "LEDGER_DAILY_DROP_UNSUBSCRIBE_URL");
+  std::string name = Get(get_env, "LEDGER_DAILY_DROP_NAME");
+  if (!name.empty()) settings.daily_drop.drop_name = name;
+  std::string zone = Get(get_env, "LEDGER_STORE_TIMEZONE");
+  settings.daily_drop.send_time = "08:30 " + (zone.empty() ? std::string("Europe/London") : zone);
   return settings;
 }
 

@@ -45,7 +45,9 @@ Result<std::unique_ptr<JobHandlerSet>> MakeJobHandlers(EventStore& store, const 
 // "<host>-<pid>": a worker name unique among running workers (WorkerOptions::name).
 std::string DefaultWorkerName();
 
-// LEDGER_DAILY_DROP_TO, LEDGER_SHOP_URL, LEDGER_DAILY_DROP_UNSUBSCRIBE_URL (jobs/dispatch_rules.h).
+// LEDGER_DAILY_DROP_TO, LEDGER_SHOP_URL, LEDGER_DAILY_DROP_UNSUBSCRIBE_URL,
+// LEDGER_DAILY_DROP_NAME, and the send time "08:30 <LEDGER_STORE_TIMEZONE or Europe/London>"
+// that subscription confirmations state (jobs/dispatch_rules.h).
 jobs::DispatchSettings DispatchSettingsFrom(const GetEnvFn& get_env);
 
 }  // namespace ledger::cli

@@ -39,6 +39,10 @@ Result<CommandOutcome> RollbackCanary(const HandlerEnv& env, std::string_view bo
                                       const CommandContext& context);
 Result<CommandOutcome> ConfigureCanary(const HandlerEnv& env, std::string_view body,
                                        const CommandContext& context);
+Result<CommandOutcome> SubscribeDrop(const HandlerEnv& env, std::string_view body,
+                                     const CommandContext& context);
+Result<CommandOutcome> UnsubscribeDrop(const HandlerEnv& env, std::string_view body,
+                                       const CommandContext& context);
 
 }  // namespace ledger::commands::internal
 

@@ -15,11 +15,12 @@ namespace {
 
 const char* kClean = R"({"content_id":"c","name":"Cute cat mug","description":"d"})";
 
-TEST_CASE("the command names are the ones DESIGN.md section 10 lists") {
+TEST_CASE("the command names are DESIGN.md section 10's, then the daily-drop list's") {
   CHECK(CommandDispatcher::Names() ==
         std::vector<std::string_view>{"screen-content", "evaluate-quality", "decide-review",
                                       "publish-content", "record-probe", "set-v2-ready",
-                                      "rollback-canary", "configure-canary"});
+                                      "rollback-canary", "configure-canary", "subscribe-drop",
+                                      "unsubscribe-drop"});
   CHECK(CommandDispatcher::AllowedRoles("set-v2-ready") ==
         std::vector<std::string_view>{"operator"});
   CHECK(CommandDispatcher::AllowedRoles("nope").empty());
@@ -39,8 +40,10 @@ TEST_CASE("every appended event names its actor, its source and a reason") {
   f.Ok("record-probe", R"({"route":"r","result":"pass"})", kSystem);
   f.Ok("set-v2-ready", R"({"route":"r","ready":true})");
   f.Ok("rollback-canary", R"({"route":"r","reason":"drill"})");
+  f.Ok("subscribe-drop", R"({"email":"ann@example.com"})", kSystem);
+  f.Ok("unsubscribe-drop", R"({"email":"ann@example.com"})");
   std::vector<RecordedEvent> log = f.Log();
-  CHECK(log.size() == 12);
+  CHECK(log.size() == 14);
   std::set<std::string> types;
   for (const RecordedEvent& e : log) {
     INFO(e.event_type);

@@ -6,11 +6,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "commands/dispatcher.h"
+#include "commands/drop/drop_list.h"
 #include "commands/event_types.h"
 #include "jobs/kinds/email_delivery.h"
 #include "jobs/kinds/printify_submission.h"
@@ -27,6 +30,7 @@ using commands::testing::IntakeFixture;
 const char* const kPrintifyKind = "printify.submit_order";
 const char* const kConfirmationKind = "email.order_confirmation";
 const char* const kDailyDropKind = "email.daily_drop";
+const char* const kSubscriptionKind = "email.drop_subscription_confirmation";
 
 // The translated card-and-async story: two orders are paid (kCardOrder at checkout,
 // kAsyncPaidOrder later), the others never are.
@@ -67,19 +71,34 @@ std::optional<Checkpoint> Load(CheckpointStore& checkpoints) {
 
 boost::json::object Object(std::string_view text) { return boost::json::parse(text).as_object(); }
 
+// The scheduler's own drop.due of shop1 for 24 November 2026, 08:30 in `zone`.
+void AppendDropDue(EventStore& store, const std::string& zone) {
+  Result<DropCalendar> calendar = DropCalendar::Create(zone, std::chrono::minutes(8 * 60 + 30));
+  REQUIRE(calendar.ok());
+  LocalDate date{2026, 11, 24};
+  REQUIRE(store
+              .Append({DropStream(TenantId("shop1"), date),
+                       ExpectedVersion::NoStream(),
+                       {MakeDropDue(TenantId("shop1"), date, *calendar)}})
+              .ok());
+}
+
 TEST_CASE("the rules name the producers' event types and the handlers' kinds") {
   CHECK(kPrintifyKind == kinds::kPrintifySubmitOrderKind);
   CHECK(kConfirmationKind == kinds::EmailJobKind(kinds::EmailTemplate::kOrderConfirmation));
   CHECK(kDailyDropKind == kinds::EmailJobKind(kinds::EmailTemplate::kDailyDrop));
+  CHECK(kSubscriptionKind ==
+        kinds::EmailJobKind(kinds::EmailTemplate::kDropSubscriptionConfirmation));
   std::set<std::pair<std::string, std::string>> rules;
   for (const DispatchRule& rule : StandardDispatchRules({})) {
     rules.insert({rule.event_type, rule.job_kind});
   }
   std::string paid(commands::kOrderPaid);
-  CHECK(rules ==
-        std::set<std::pair<std::string, std::string>>{{paid, kPrintifyKind},
-                                                      {paid, kConfirmationKind},
-                                                      {std::string(kDropDue), kDailyDropKind}});
+  CHECK(rules == std::set<std::pair<std::string, std::string>>{
+                     {paid, kPrintifyKind},
+                     {paid, kConfirmationKind},
+                     {std::string(kDropDue), kDailyDropKind},
+                     {std::string(commands::kDropSubscribed), kSubscriptionKind}});
 }
 
 TEST_CASE(
@@ -143,20 +162,11 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "drop.due asks for the daily drop email to the list address, or for nothing without one") {
+    "drop.due with nobody on the list asks for the list address's email, or for nothing") {
   MemoryEventStore store;
   projections::MemoryReadModelStore checkpoints;
   auto queue = FreshQueue(TestRedis());
-  // The scheduler's own drop.due for 24 November 2026 in Tokyo.
-  Result<DropCalendar> calendar =
-      DropCalendar::Create("Asia/Tokyo", std::chrono::minutes(8 * 60 + 30));
-  REQUIRE(calendar.ok());
-  LocalDate date{2026, 11, 24};
-  REQUIRE(store
-              .Append({DropStream(TenantId("shop1"), date),
-                       ExpectedVersion::NoStream(),
-                       {MakeDropDue(TenantId("shop1"), date, *calendar)}})
-              .ok());
+  AppendDropDue(store, "Asia/Tokyo");
 
   Dispatcher unconfigured(store, checkpoints, *queue, StandardDispatchRules({}),
                           DispatcherOptions{.checkpoint_name = "unconfigured"});
@@ -165,8 +175,9 @@ TEST_CASE(
   CHECK(unconfigured.stats().skipped == 1);
 
   DispatchSettings settings;
-  settings.daily_drop = {"drops@lists.example.com", "https://shop.example.com",
-                         "https://shop.example.com/unsubscribe"};
+  settings.daily_drop.to = "drops@lists.example.com";
+  settings.daily_drop.shop_url = "https://shop.example.com";
+  settings.daily_drop.unsubscribe_url = "https://shop.example.com/unsubscribe";
   Dispatcher dispatcher(store, checkpoints, *queue, StandardDispatchRules(settings));
   REQUIRE(dispatcher.CatchUp().ok());
   CHECK(dispatcher.stats().queued == 1);
@@ -180,6 +191,74 @@ TEST_CASE(
   CHECK(payload.at("drop_date") == "2026-11-24");
   CHECK(payload.at("products").as_array().empty());
   CHECK(payload.at("unsubscribe_url") == "https://shop.example.com/unsubscribe");
+}
+
+// Runs a list command for shop1 as an operator; fails the test unless it succeeds.
+void ListCommand(commands::CommandDispatcher& commands, std::string_view name,
+                 std::string_view body) {
+  Result<commands::CommandOutcome> out = commands.Execute(
+      name, body, commands::Principal{"user:olivia", "operator"}, TenantId("shop1"));
+  REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+}
+
+TEST_CASE(
+    "drop.due asks for one email per subscriber on the list as it stood then; each subscribe "
+    "for a confirmation") {
+  MemoryEventStore store;
+  projections::MemoryReadModelStore checkpoints;
+  auto queue = FreshQueue(TestRedis());
+  auto commands = commands::CommandDispatcher::Create(&store, SystemClock::Default(), {});
+  REQUIRE(commands.ok());
+  ListCommand(**commands, "subscribe-drop", R"({"email":"Ann@Example.com","name":"Ann"})");
+  ListCommand(**commands, "subscribe-drop", R"({"email":"bob@example.com"})");
+  ListCommand(**commands, "subscribe-drop", R"({"email":"cy@example.com"})");
+  ListCommand(**commands, "unsubscribe-drop", R"({"email":"bob@example.com"})");
+  AppendDropDue(store, "Europe/London");
+  // After the drop fell due: not a recipient of this drop, and cy leaving is too late for it.
+  ListCommand(**commands, "subscribe-drop", R"({"email":"dee@example.com"})");
+  ListCommand(**commands, "unsubscribe-drop", R"({"email":"cy@example.com"})");
+
+  DispatchSettings settings;
+  settings.daily_drop.shop_url = "https://shop.example.com";
+  settings.daily_drop.unsubscribe_url = "https://shop.example.com/unsubscribe";
+  settings.daily_drop.send_time = "08:30 Europe/London";
+  Dispatcher dispatcher(store, checkpoints, *queue, StandardDispatchRules(settings));
+  REQUIRE(dispatcher.CatchUp().ok());
+  std::map<std::string, Job> jobs = Drain(*queue);
+
+  const RecordedEvent due = OfType(store.ReadAll(GlobalPosition(0), 1000).value(), kDropDue)[0];
+  std::map<std::string, std::string> drops;  // to -> unsubscribe_url
+  std::vector<std::string> confirmed;
+  for (const auto& [id, job] : jobs) {
+    boost::json::object payload = Object(job.payload);
+    if (job.kind == kDailyDropKind) {
+      CHECK(job.cause_event_id == due.event_id.ToString());
+      CHECK(payload.at("drop_date") == "2026-11-24");
+      drops[std::string(payload.at("to").as_string())] =
+          std::string(payload.at("unsubscribe_url").as_string());
+    } else {
+      REQUIRE(job.kind == kSubscriptionKind);
+      CHECK(payload.at("send_time") == "08:30 Europe/London");
+      CHECK(payload.at("drop_name") == "The daily drop");
+      confirmed.push_back(std::string(payload.at("to").as_string()));
+    }
+  }
+  const std::string ann = commands::DropSubscriberId("ann@example.com");
+  const std::string cy = commands::DropSubscriberId("cy@example.com");
+  CHECK(drops == std::map<std::string, std::string>{
+                     {"Ann@Example.com", "https://shop.example.com/unsubscribe?subscriber=" + ann},
+                     {"cy@example.com", "https://shop.example.com/unsubscribe?subscriber=" + cy}});
+  std::sort(confirmed.begin(), confirmed.end());
+  CHECK(confirmed == std::vector<std::string>{"Ann@Example.com", "bob@example.com",
+                                              "cy@example.com", "dee@example.com"});
+  CHECK(jobs.count(JobIdFor(kDailyDropKind, due.event_id.ToString() + "/" + ann)) == 1);
+
+  // Read again from the start, later: the same recipients, nothing queued twice.
+  Dispatcher again(store, checkpoints, *queue, StandardDispatchRules(settings),
+                   DispatcherOptions{.checkpoint_name = "again"});
+  REQUIRE(again.CatchUp().ok());
+  CHECK(again.stats().queued == 0);
+  CHECK(again.stats().duplicates == jobs.size());
 }
 
 TEST_CASE("while Redis is down the checkpoint stays, and the jobs appear once when it returns") {
