@@ -66,9 +66,9 @@ std::string EventBody(const std::string& id) {
 }
 
 Headers StripeHeaders(const std::string& body) {
-  return {{"Content-Type", "application/json"},
-          {"Stripe-Signature",
-           SignStripe(LoadStripeSignatures().secret, std::time(nullptr), body)}};
+  return {
+      {"Content-Type", "application/json"},
+      {"Stripe-Signature", SignStripe(LoadStripeSignatures().secret, std::time(nullptr), body)}};
 }
 
 ClientResponse PostEvent(int port, const std::string& id) {
@@ -91,7 +91,8 @@ std::vector<ClientResponse> PostConcurrently(int port, const std::vector<std::st
   return answers;
 }
 
-TEST_CASE("a commit whose acknowledgement is lost answers 503, and the retry stores nothing twice") {
+TEST_CASE(
+    "a commit whose acknowledgement is lost answers 503, and the retry stores nothing twice") {
   FaultServer server;
   server.faults().LoseAcknowledgements(1);
   ClientResponse lost = PostEvent(server.port(), "evt_fi_lost_ack");
@@ -189,8 +190,7 @@ TEST_CASE("a slow store: webhooks wait for their commit, the server stays respon
     HttpConnection impatient(server.port());
     REQUIRE(impatient.connected());
     std::string body = EventBody("evt_fi_slow_gave_up");
-    REQUIRE(impatient.Send(
-        BuildRequest("POST", "/v1/webhooks/stripe", StripeHeaders(body), body)));
+    REQUIRE(impatient.Send(BuildRequest("POST", "/v1/webhooks/stripe", StripeHeaders(body), body)));
   }  // closed without reading an answer
 
   // Meanwhile health, readiness and metrics answer at once: they never wait for a commit.

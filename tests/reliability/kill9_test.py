@@ -40,7 +40,7 @@ def main():
         rs.fail(NAME, "LEDGER_TEST_DATABASE_URL is not set (scripts/test sets it)")
 
     soak = args.minutes > 0
-    count = args.events if not soak else int(args.minutes * 60 * 40)  # ample for the time
+    count = args.events if not soak else int(args.minutes * 60 * 80)  # ample for the time
     work = rs.WorkDir("ledger-kill9-")
     database = rs.Database(owner, "ledger_kill9")
     serve = None

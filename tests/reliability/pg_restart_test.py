@@ -75,7 +75,7 @@ def main():
         rs.ledger(args.ledger, "migrate", url=database.url)
         serve = rs.Serve(args.ledger, database.url, rs.free_port(), work.file("serve.log"))
         serve.start()
-        count = args.events if not soak else int(args.minutes * 60 * 40)
+        count = args.events if not soak else int(args.minutes * 60 * 80)
         events = rs.stripe_events(count, f"pg{random.randrange(1 << 20):05x}")
         sender = rs.StripeSender(serve.port, events, threads=6, pace=0.1 if soak else 0.02)
         started = time.time()

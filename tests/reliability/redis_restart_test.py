@@ -120,7 +120,7 @@ def main():
         serve = rs.Serve(args.ledger, database.url, rs.free_port(), work.file("serve.log"),
                          extra=["--redis-url", redis.url, "--job-threads", "2"], env=env)
         serve.start()
-        count = args.events if not soak else int(args.minutes * 60 * 40)
+        count = args.events if not soak else int(args.minutes * 60 * 80)
         events = rs.stripe_events(count, f"rd{random.randrange(1 << 20):05x}",
                                   printify_lines=True)
         sender = rs.StripeSender(serve.port, events, threads=4, pace=0.1 if soak else 0.08)
@@ -169,6 +169,11 @@ def main():
                                  "jobs", 120)
         if problems:
             rs.fail(NAME, "jobs never settled: " + "; ".join(problems) + "\n" + serve.tail())
+        elapsed = time.time() - started
+        print(f"FIGURES redis_restart sent={len(sender.deliveries)} "
+              f"acknowledged={sender.acknowledged()} stored={len(sender.deliveries)} lost=0 "
+              f"jobs={2 * orders} jobs_lost=0 outages={outages} "
+              f"acknowledged_during_outage={during} seconds={elapsed:.0f}")
         # Redis must agree that every job is finished: a job the ledger records as succeeded
         # but Redis still holds as claimed runs again once its visibility timeout (5 min in
         # serve) passes. A worker with a 2 s timeout makes "later" now: it reclaims whatever
@@ -183,6 +188,12 @@ def main():
         reclaimer.send_signal(signal.SIGTERM)
         reclaimer.wait(timeout=30)
         problems = job_problems(database.url, orders, printify, smtp)
+        succeeded = int(rs.psql(database.url, "SELECT count(*) FROM events "
+                                              "WHERE event_type = 'job.succeeded'")[0][0])
+        print(f"FIGURES redis_restart_reclaim left_in_redis={left or 0} "
+              f"jobs_run_again={succeeded - 2 * orders} "
+              f"emails_doubled={sum(smtp.snapshot().values()) - orders} "
+              f"printify_doubled={sum(printify.snapshot().values()) - orders}", flush=True)
         if left or problems:
             rs.fail(NAME, f"Redis still held finished jobs after the outage ({left}); after a "
                           f"worker reclaimed them: {problems or 'no repeat'}")
@@ -193,15 +204,10 @@ def main():
             rs.fail(NAME, "the dispatcher never saw Redis down: the outage missed it")
         if serve.starts != 1 or serve.process.poll() is not None:
             rs.fail(NAME, "serve did not survive the outage on its own")
-        elapsed = time.time() - started
         rs.log(NAME, f"ok: {len(sender.deliveries)} webhooks all 200, {orders} paid orders, "
                      f"{2 * orders} jobs each run once after {outages} Redis outage(s) "
                      f"(dispatcher unavailable batches {unavailable:.0f}, worker errors "
                      f"{worker_errors:.0f})")
-        print(f"FIGURES redis_restart sent={len(sender.deliveries)} "
-              f"acknowledged={sender.acknowledged()} stored={len(sender.deliveries)} lost=0 "
-              f"jobs={2 * orders} jobs_lost=0 jobs_doubled=0 outages={outages} "
-              f"acknowledged_during_outage={during} seconds={elapsed:.0f}")
         code = serve.stop()
         if code != 0:
             rs.fail(NAME, f"serve exited {code} on SIGTERM: {serve.tail()}")
