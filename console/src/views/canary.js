@@ -105,7 +105,7 @@ function newRouteForm(claims, open) {
   if (!mayRun('configure-canary', claims)) return null;
   const form = h('form', { id: 'new-route-form', class: 'inline' },
     h('label', { for: 'new-route' }, 'Open a route'), ' ',
-    h('input', { id: 'new-route', name: 'new-route', required: true, pattern: '[A-Za-z0-9_.-]+' }), ' ',
+    h('input', { id: 'new-route', name: 'new-route', required: true, pattern: '[A-Za-z0-9_.\\-]+' }), ' ',
     h('button', { type: 'submit' }, 'Open'));
   form.addEventListener('submit', (e) => { e.preventDefault(); open(form.elements['new-route'].value); });
   return form;
@@ -142,7 +142,7 @@ export async function renderCanary(main, claims, state = {}) {
   const last = history[history.length - 1];
   const rollbacks = history.filter((c) => c.trigger_source === 'rollback').length;
   const summary = history.length
-    ? `${route}: ${history.length} weight changes, ${rollbacks} rollbacks; v2 weight now ${last.v2_after}%.`
+    ? `${route}: ${history.length} weight changes, ${rollbacks} rollback${rollbacks === 1 ? "" : "s"}; v2 weight now ${last.v2_after}%.`
     : `${route}: no weight change yet.`;
   const chart = h('figure', { id: 'canary-chart', 'data-points': history.length, 'data-rollbacks': rollbacks },
     h('div', { class: 'chart', role: 'img', 'aria-label': summary }),
