@@ -13,6 +13,9 @@
 #include "adapters/cli/command.h"
 #include "adapters/cli/job_handlers.h"
 #include "adapters/cli/options.h"
+#include "adapters/console/health_route.h"
+#include "adapters/console/order_events_route.h"
+#include "adapters/console/static_files.h"
 #include "adapters/http/command_routes.h"
 #include "adapters/http/server.h"
 #include "adapters/http/server_options.h"
@@ -49,7 +52,7 @@ class ServeCommand final : public Command {
   std::string_view Synopsis() const override {
     return "[--listen HOST:PORT] [--stripe-webhook-secrets S1,S2] [--printify-webhook-secret S] "
            "[--tenant T] [--max-body-bytes N] [--stripe-tolerance-seconds N] [--threads N] "
-           "[--redis-url URL [--job-threads N]]";
+           "[--redis-url URL [--job-threads N]] [--console-dir DIR]";
   }
 
   void DefineOptions(po::options_description& options,
@@ -87,6 +90,10 @@ class ServeCommand final : public Command {
         "dispatcher and job workers (docs/jobs.md); without it, no jobs run");
     add("job-threads", po::value<std::string>()->default_value("2")->value_name("N"),
         "with --redis-url: jobs this server runs at the same time");
+    add("console-dir",
+        po::value<std::string>()->default_value(LEDGER_DEFAULT_CONSOLE_DIR)->value_name("DIR"),
+        "the built admin console, served at /console/ (docs/console.md); default: the build's "
+        "console directory, skipped when absent; empty: no console");
     add("command-actor",
         po::value<std::string>()->default_value("operator:local")->value_name("WHO"),
         "without token keys (local development only): the admin every command request acts as");
@@ -135,6 +142,8 @@ class ServeCommand final : public Command {
                               auth::TokenVerifier::Create(auth_options));
       verifier_ = std::move(verifier);
     }
+    console_dir_ = StringOption(values, "console-dir");
+    console_dir_given_ = !values["console-dir"].defaulted();
     seal_key_file_ = StringOption(values, "seal-key-file");
     read_database_url_ = StringOption(values, "read-database-url");
     store_timezone_ = StringOption(values, "store-timezone");
@@ -195,10 +204,14 @@ class ServeCommand final : public Command {
       query_options.as_of = query::OrderAsOfHandler(*store);
       options_.extra_routes.push_back(
           query::QueryRoutes(verifier_, std::move(served), std::move(query_options)));
+      // The console's own routes: an order's timeline and the health summary.
+      options_.extra_routes.push_back(console::OrderEventsRoute(verifier_));
+      options_.extra_routes.push_back(console::HealthRoute(verifier_, reader));
       // A query waiting for min_position holds a blocking thread for up to two seconds; keep
       // enough of them that a few such waits never stall readiness checks and feed pages.
       options_.blocking_threads = std::max<std::size_t>(options_.blocking_threads, 8);
     }
+    LEDGER_RETURN_IF_ERROR(AddConsole());
     BackgroundServices services(*store, *rows, *clock);
     if (!seal_key_file_.empty()) {
       LEDGER_ASSIGN_OR_RETURN(replay::SealKey key, replay::LoadSigningKey(seal_key_file_));
@@ -231,11 +244,30 @@ class ServeCommand final : public Command {
   }
 
  private:
+  // Serves the built console at /console/ when its directory is there. A directory named on
+  // the command line (or LEDGER_CONSOLE_DIR) must load; the build's default may be missing
+  // (a build without npm), and then there is simply no console.
+  Status AddConsole() {
+    if (console_dir_.empty()) return Status();
+    Result<std::shared_ptr<const console::StaticFiles>> files =
+        console::LoadStaticFiles(console_dir_);
+    if (!files.ok()) {
+      if (console_dir_given_) return files.status().WithContext("--console-dir");
+      spdlog::info("console: not served ({})", files.status().ToString());
+      return Status();
+    }
+    spdlog::info("console: serving {} files of {} at /console/", (*files)->size(), console_dir_);
+    options_.extra_routes.push_back(console::ConsoleFileRoutes(std::move(*files)));
+    return Status();
+  }
+
   http::ServerOptions options_;
   TenantId tenant_{kDefaultTenant};
   std::string actor_;
   std::shared_ptr<const auth::TokenVerifier> verifier_;  // set when token keys are configured
   std::string seal_key_file_;
+  std::string console_dir_;          // empty: no console
+  bool console_dir_given_ = false;   // named by the user, not the build's default
   std::string read_database_url_;              // empty: queries read --database-url
   std::string store_timezone_;                 // the daily drop's zone
   std::optional<redis::RedisEndpoint> redis_;  // set: run the dispatcher and job workers

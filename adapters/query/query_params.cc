@@ -27,6 +27,13 @@ Result<Params> DecodeQuery(std::string_view query) {
   for (const boost::urls::param_pct_view& param : *parsed) {
     std::string name = param.key.decode(literal_plus);
     std::string value = param.has_value ? param.value.decode(literal_plus) : std::string();
+    // Neither is echoed when it is not plain text: the error body must stay valid JSON.
+    if (!IsPlainText(name)) {
+      return InvalidArgument("the query string is not valid: a parameter name is not UTF-8 text");
+    }
+    if (!IsPlainText(value)) {
+      return InvalidArgument(name + ": must be UTF-8 text without control characters");
+    }
     if (!params.emplace(name, std::move(value)).second) {
       return InvalidArgument(name + ": given more than once");
     }
@@ -91,6 +98,41 @@ Status TakeFilters(const Resource& resource, Params& params, std::vector<queries
 }
 
 }  // namespace
+
+bool IsPlainText(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (byte < 0x20 || byte == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    char32_t code = 0;
+    char32_t min = 0;
+    if ((byte & 0xe0) == 0xc0) {
+      length = 2, code = byte & 0x1f, min = 0x80;
+    } else if ((byte & 0xf0) == 0xe0) {
+      length = 3, code = byte & 0x0f, min = 0x800;
+    } else if ((byte & 0xf8) == 0xf0) {
+      length = 4, code = byte & 0x07, min = 0x10000;
+    } else {
+      return false;  // a continuation byte without a lead, or 0xf8..0xff
+    }
+    if (text.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    // C1 controls (U+0080..U+009F) are control characters too.
+    if (code <= 0x9f) return false;
+    i += length;
+  }
+  return true;
+}
 
 std::optional<projections::Value> ParseColumnValue(ColumnType type, std::string_view text) {
   switch (type) {

@@ -38,6 +38,12 @@ Result<ListParams> ParseListParams(const Resource& resource, std::string_view qu
 // REQUIRES: resource.detail.
 Result<DetailParams> ParseDetailParams(const Resource& resource, std::string_view query);
 
+// True if `text` is valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)
+// without control characters. Every decoded name, value and path id must be: the read models
+// hold only such text, PostgreSQL refuses invalid UTF-8 and NUL in a parameter (which would
+// surface as a 500), and an error message that echoed such bytes would not be valid JSON.
+bool IsPlainText(std::string_view text);
+
 // `text` as a value of a column of `type`: text as is (not empty), a decimal integer,
 // true/false, an RFC 3339 time; nullopt if it is not one (JSON columns take no values).
 std::optional<projections::Value> ParseColumnValue(projections::ColumnType type,

@@ -272,6 +272,10 @@ void HandleDetail(const std::shared_ptr<const QueryService>& service, const Reso
   if (!params.ok()) return respond(BadRequest(params.status()));
   auto id = request.params.find("id");
   if (id == request.params.end()) return respond(NotFound(resource, ""));
+  // Not echoed: NotFound quotes the id, and these bytes would make its body invalid JSON.
+  if (!IsPlainText(id->second)) {
+    return respond(BadRequest(InvalidArgument("id: must be UTF-8 text without control characters")));
+  }
   if (params->as_of) {
     if (!service->options.as_of) {
       return respond(BadRequest(InvalidArgument("as_of is not supported on this route")));

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Checks the console routes' answers against docs/openapi.yaml.
+
+Runs console_routes_tests with LEDGER_CONSOLE_SAMPLES set (each JSON answer of
+GET /v1/orders/{id}/events and GET /v1/health is recorded), then validates every answer
+against the schema the file gives for its route and status. The routes are described under
+`x-console-paths` (or `paths`, once the query API's check records them too). Fails if an
+answer does not match, a route and status has no schema, or a route was never answered 200.
+
+usage: check_console_openapi.py CONSOLE_ROUTES_TESTS_BINARY OPENAPI_YAML WORK_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+ROUTES = ("/v1/orders/{id}/events", "/v1/health")
+
+
+def resolve(spec, ref):
+    node = spec
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def main():
+    binary, openapi_path, work_dir = sys.argv[1:4]
+    with open(openapi_path, encoding="utf-8") as f:
+        spec = yaml.safe_load(f)
+    described = {**spec.get("x-console-paths", {}), **spec.get("paths", {})}
+    os.makedirs(work_dir, exist_ok=True)
+    samples_path = os.path.join(work_dir, "console_samples.jsonl")
+    if os.path.exists(samples_path):
+        os.remove(samples_path)  # the test appends
+    subprocess.run([binary], env=dict(os.environ, LEDGER_CONSOLE_SAMPLES=samples_path), check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(samples_path, encoding="utf-8") as f:
+        samples = [json.loads(line) for line in f]
+    failures, answered = [], set()
+    for sample in samples:
+        pattern, status = sample["pattern"], str(sample["status"])
+        where = f'{sample["target"]} -> {status}'
+        operation = described.get(pattern, {}).get("get")
+        if operation is None:
+            failures.append(f"{where}: GET {pattern} is not described")
+            continue
+        response = operation["responses"].get(status)
+        if response is None:
+            failures.append(f"{where}: status {status} is not documented for {pattern}")
+            continue
+        if "$ref" in response:
+            response = resolve(spec, response["$ref"])
+        root = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "components": spec["components"], **response["content"]["application/json"]["schema"]}
+        for error in jsonschema.Draft202012Validator(root).iter_errors(sample["body"]):
+            failures.append(f"{where}: {error.json_path}: {error.message[:300]}")
+        if status == "200":
+            answered.add(pattern)
+    for pattern in ROUTES:
+        if pattern not in answered:
+            failures.append(f"{pattern}: no 200 answer was checked")
+    for failure in failures:
+        print("check_console_openapi:", failure, file=sys.stderr)
+    print(f"check_console_openapi: {len(samples)} answers, {len(failures)} mismatches")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
