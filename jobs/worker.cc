@@ -98,6 +98,9 @@ Result<std::size_t> Worker::RunOnce(std::string_view consumer) {
 
 Status Worker::Process(const ClaimedJob& claimed, std::string_view consumer) {
   const Job& job = claimed.job;
+  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> history,
+                          store_.ReadStream(JobStream(job.job_id), StreamReadOptions{}));
+  if (std::optional<Status> done = FinishRecorded(claimed, history)) return *done;
   JobHandler* handler = handlers_.Find(job.kind);
   if (handler == nullptr) {
     std::string detail = "no handler for kind \"" + job.kind + "\" in this worker";
@@ -117,7 +120,7 @@ Status Worker::Finish(const ClaimedJob& claimed, const JobResult& result,
     LEDGER_RETURN_IF_ERROR(
         AppendJobEvents(store_, job.job_id, {JobSucceededEvent(job, result, options_.actor)}));
     counts_.succeeded.fetch_add(1);
-    return CheckTransition(queue_.Complete(claimed), claimed);
+    return Transition(claimed, [&] { return queue_.Complete(claimed); });
   }
   // Invariant: job.attempt >= first_attempt (the queue counts every claim).
   std::uint32_t used =
@@ -128,7 +131,7 @@ Status Worker::Finish(const ClaimedJob& claimed, const JobResult& result,
     LEDGER_RETURN_IF_ERROR(
         AppendJobEvents(store_, job.job_id, {JobFailedEvent(job, result, at, options_.actor)}));
     counts_.retried.fetch_add(1);
-    return CheckTransition(queue_.Retry(claimed, at), claimed);
+    return Transition(claimed, [&] { return queue_.Retry(claimed, at); });
   }
   std::string detail = result.outcome == Outcome::kFailed
                            ? result.detail
@@ -146,11 +149,43 @@ Status Worker::DeadLetter(const ClaimedJob& claimed, std::vector<NewEvent> event
   counts_.dead_lettered.fetch_add(1);
   spdlog::warn("job {} ({}) dead-lettered after attempt {}: {}", claimed.job.job_id,
                claimed.job.kind, claimed.job.attempt, detail);
-  return CheckTransition(queue_.DeadLetter(claimed, detail), claimed);
+  return Transition(claimed, [&] { return queue_.DeadLetter(claimed, detail); });
 }
 
-Status Worker::CheckTransition(const Result<TransitionOutcome>& outcome,
-                               const ClaimedJob& claimed) {
+std::optional<Status> Worker::FinishRecorded(const ClaimedJob& claimed,
+                                             const std::vector<RecordedEvent>& history) {
+  // The last final outcome since the last requeue (a requeue starts the job afresh).
+  std::string_view outcome;
+  std::string detail;
+  for (const RecordedEvent& e : history) {
+    if (e.event_type == kJobRequeued) outcome = {};
+    if (e.event_type == kJobSucceeded || e.event_type == kJobDeadLettered) {
+      outcome = e.event_type == kJobSucceeded ? kJobSucceeded : kJobDeadLettered;
+      detail = "dead-lettered before (see " + e.event_id.ToString() + ")";
+    }
+  }
+  if (outcome.empty()) return std::nullopt;
+  spdlog::info("job {} ({}) attempt {}: its outcome ({}) is already recorded; not run again",
+               claimed.job.job_id, claimed.job.kind, claimed.job.attempt, outcome);
+  if (outcome == kJobSucceeded) {
+    return Transition(claimed, [&] { return queue_.Complete(claimed); });
+  }
+  return Transition(claimed, [&] { return queue_.DeadLetter(claimed, detail); });
+}
+
+Status Worker::Transition(const ClaimedJob& claimed,
+                          const std::function<Result<TransitionOutcome>()>& move) {
+  Result<TransitionOutcome> outcome = move();
+  while (!outcome.ok() && outcome.status().code() == StatusCode::kUnavailable &&
+         !stopping_.load()) {
+    // The outcome is in the ledger and this worker still holds the claim: wait for the queue
+    // rather than leave the job to be reclaimed (a reclaim would only finish it later).
+    spdlog::warn("job {} attempt {}: the queue is unavailable ({}); retrying in {} ms",
+                 claimed.job.job_id, claimed.job.attempt, outcome.status().ToString(),
+                 options_.unavailable_wait.count());
+    std::this_thread::sleep_for(options_.unavailable_wait);
+    outcome = move();
+  }
   LEDGER_RETURN_IF_ERROR(outcome);
   if (*outcome == TransitionOutcome::kStale) {
     // Another worker reclaimed the job while this one ran it (the run outlasted the
@@ -174,6 +209,7 @@ void Worker::Loop(const std::stop_token& stop, std::string consumer) {
 
 void Worker::Start() {
   if (!threads_.empty()) return;
+  stopping_.store(false);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
     std::string consumer = options_.name + "-" + std::to_string(i);
     threads_.emplace_back([this, consumer](const std::stop_token& stop) { Loop(stop, consumer); });
@@ -181,6 +217,7 @@ void Worker::Start() {
 }
 
 void Worker::Stop() {
+  stopping_.store(true);
   for (std::jthread& thread : threads_) thread.request_stop();
   for (std::jthread& thread : threads_) thread.join();
   threads_.clear();

@@ -7,10 +7,18 @@
 //   3. append job.succeeded, job.failed (retry at a time), or job.failed + job.dead_lettered
 //      (outcome kFailed, attempts used up, or no handler for the kind);
 //   4. only then tell the queue (Complete, Retry, DeadLetter).
-// Ledger first, then Redis: a crash between 3 and 4 leaves the job claimed, so it is
-// reclaimed and run again after the visibility timeout. A job may therefore run twice (at
-// least once, never lost); every event id is deterministic, so a repeated append is harmless.
-// If the ledger append fails, the queue is not touched and the job is reclaimed later.
+// Ledger first, then Redis. The ledger is what decides whether a job has run:
+// - If step 4 finds Redis unavailable, the worker keeps the claim and retries the transition
+//   every options.unavailable_wait until Redis answers (or the worker stops).
+// - Before step 2, the worker reads the job's stream: a job whose final outcome (succeeded or
+//   dead-lettered, since its last requeue) is already recorded is not run again; only the
+//   queue is told. So a crash, a stop or an outage between 3 and 4, after which the job is
+//   reclaimed when the visibility timeout passes, never repeats its side effect.
+// A job still runs twice if its worker dies between the side effect and step 3, or if a run
+// outlasts the visibility timeout (at least once, never lost); handlers make what they can
+// idempotent (Printify's external_id, the email's fixed Message-ID), and every event id is
+// deterministic, so a repeated append is harmless. If an append fails, the queue is not
+// touched and the job is reclaimed later.
 #ifndef LEDGER_JOBS_WORKER_H_
 #define LEDGER_JOBS_WORKER_H_
 
@@ -21,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -114,7 +123,14 @@ class Worker {
   Status Finish(const ClaimedJob& claimed, const JobResult& result, const RetryPolicy& policy);
   Status DeadLetter(const ClaimedJob& claimed, std::vector<NewEvent> events,
                     std::string_view detail);
-  Status CheckTransition(const Result<TransitionOutcome>& outcome, const ClaimedJob& claimed);
+  // Runs `move` (a queue transition after the outcome is in the ledger), again every
+  // options.unavailable_wait while the queue is Unavailable and the worker is not stopping.
+  Status Transition(const ClaimedJob& claimed,
+                    const std::function<Result<TransitionOutcome>()>& move);
+  // The queue transition for a job whose final outcome the ledger already holds (a repeat
+  // claim after a crash or an outage between step 3 and 4); nullopt if it has none.
+  std::optional<Status> FinishRecorded(const ClaimedJob& claimed,
+                                       const std::vector<RecordedEvent>& history);
   void Loop(const std::stop_token& stop, std::string consumer);
 
   JobQueue& queue_;
@@ -123,6 +139,7 @@ class Worker {
   WorkerOptions options_;
   WorkerCounts counts_;
   std::vector<std::jthread> threads_;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace ledger::jobs

@@ -218,6 +218,112 @@ TEST_CASE("a job whose worker died after claiming it is run once more by another
   CHECK(events[2].event_type == "job.succeeded");
 }
 
+// A queue whose transitions are Unavailable while `down` (Redis gone after the outcome was
+// recorded); everything else goes to the real queue. The logic above the interface is the test.
+class FlakyTransitions final : public JobQueue {
+ public:
+  explicit FlakyTransitions(JobQueue& inner) : inner_(inner) {}
+  Result<EnqueueOutcome> Enqueue(const Job& job) override { return inner_.Enqueue(job); }
+  Result<std::vector<ClaimedJob>> Claim(std::string_view worker, std::size_t max,
+                                        std::chrono::milliseconds block) override {
+    return inner_.Claim(worker, max, block);
+  }
+  Result<std::vector<ClaimedJob>> ReclaimStale(std::string_view worker,
+                                               std::chrono::milliseconds timeout,
+                                               std::size_t max) override {
+    return inner_.ReclaimStale(worker, timeout, max);
+  }
+  Result<TransitionOutcome> Complete(const ClaimedJob& claimed) override {
+    if (Failing()) return Unavailable("redis is down");
+    return inner_.Complete(claimed);
+  }
+  Result<TransitionOutcome> Retry(const ClaimedJob& claimed, Timestamp at) override {
+    if (Failing()) return Unavailable("redis is down");
+    return inner_.Retry(claimed, at);
+  }
+  Result<TransitionOutcome> DeadLetter(const ClaimedJob& claimed,
+                                       std::string_view detail) override {
+    if (Failing()) return Unavailable("redis is down");
+    return inner_.DeadLetter(claimed, detail);
+  }
+  Status Requeue(std::string_view job_id) override { return inner_.Requeue(job_id); }
+  Result<std::vector<DeadLetteredJob>> DeadLetters(std::size_t limit) override {
+    return inner_.DeadLetters(limit);
+  }
+
+  std::atomic<int> failures_left{0};  // transitions that fail before they work again
+  std::atomic<int> attempts{0};
+
+ private:
+  bool Failing() {
+    ++attempts;
+    return failures_left.fetch_sub(1) > 0;
+  }
+  JobQueue& inner_;
+};
+
+TEST_CASE("a transition Redis refuses after the outcome is recorded is retried, not left") {
+  Fixture f;
+  Job job = f.Enqueue();
+  FlakyTransitions flaky(*f.queue);
+  flaky.failures_left = 3;
+  WorkerOptions options = f.Options();
+  options.unavailable_wait = 10ms;
+  Worker worker(flaky, f.store, f.handlers, options);
+  CHECK(f.Round(worker) == 1);
+  CHECK(flaky.attempts == 4);  // three refusals, then the Complete that worked
+  CHECK(f.handler->Runs(job.job_id) == 1);
+  CHECK(JobEventTypesOf(f.store, job.job_id) == Types{"job.queued", "job.started", "job.succeeded"});
+  // Nothing is left claimed: a later reclaim finds nothing.
+  Result<std::vector<ClaimedJob>> stale = f.queue->ReclaimStale("other", 0ms, 10);
+  REQUIRE(stale.ok());
+  CHECK(stale->empty());
+}
+
+TEST_CASE("a reclaimed job whose outcome is in the ledger is not run again") {
+  Fixture f;
+  Job done = f.Enqueue();
+  Job dead = f.Enqueue();
+  f.handler->Script(dead.job_id, {Outcome::kFailed});
+  // A worker records both outcomes, then cannot tell Redis and is stopped (or dies) before
+  // Redis is back: both jobs stay claimed.
+  {
+    FlakyTransitions down(*f.queue);
+    down.failures_left = 1'000'000;
+    WorkerOptions options = f.Options();
+    options.claim_batch = 2;
+    Worker worker(down, f.store, f.handlers, options);
+    worker.Stop();  // stopping: the transition is tried once, not waited for
+    Result<std::size_t> ran = worker.RunOnce("w-0");
+    CHECK_FALSE(ran.ok());
+  }
+  CHECK(f.handler->Runs(done.job_id) == 1);
+  CHECK(f.handler->Runs(dead.job_id) == 1);
+  // After the visibility timeout another worker reclaims them: it only tells the queue.
+  WorkerOptions options = f.Options();
+  options.visibility_timeout = 100ms;
+  options.claim_batch = 2;
+  Worker other(*f.queue, f.store, f.handlers, options);
+  std::this_thread::sleep_for(150ms);
+  CHECK(f.Round(other) == 2);
+  CHECK(f.handler->Runs(done.job_id) == 1);
+  CHECK(f.handler->Runs(dead.job_id) == 1);
+  CHECK(JobEventTypesOf(f.store, done.job_id) == Types{"job.queued", "job.started", "job.succeeded"});
+  CHECK(JobEventTypesOf(f.store, dead.job_id) ==
+        Types{"job.queued", "job.started", "job.failed", "job.dead_lettered"});
+  Result<std::vector<DeadLetteredJob>> letters = f.queue->DeadLetters(10);
+  REQUIRE(letters.ok());
+  REQUIRE(letters->size() == 1);
+  CHECK(letters->front().job.job_id == dead.job_id);
+  std::this_thread::sleep_for(150ms);
+  CHECK(f.Round(other) == 0);  // nothing left claimed
+  // Requeued by an operator, the job runs again (a requeue starts it afresh).
+  REQUIRE(RequeueJob(f.store, *f.queue, dead.job_id, JobActor{"user:alice", "cli"}).ok());
+  CHECK(f.Round(other) == 1);
+  CHECK(f.handler->Runs(dead.job_id) == 2);
+  CHECK(JobEventTypesOf(f.store, dead.job_id).back() == "job.succeeded");
+}
+
 TEST_CASE("enqueueing through the ledger twice records and queues the job once") {
   Fixture f;
   Job job = f.Enqueue();
