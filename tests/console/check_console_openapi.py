@@ -3,8 +3,8 @@
 
 Runs console_routes_tests with LEDGER_CONSOLE_SAMPLES set (each JSON answer of
 GET /v1/orders/{id}/events and GET /v1/health is recorded), then validates every answer
-against the schema the file gives for its route and status. The routes are described under
-`x-console-paths` (or `paths`, once the query API's check records them too). Fails if an
+against the schema the file gives for its route and status (under `paths`, beside the query
+API's routes, whose own check leaves these two to this one). Fails if an
 answer does not match, a route and status has no schema, or a route was never answered 200.
 
 usage: check_console_openapi.py CONSOLE_ROUTES_TESTS_BINARY OPENAPI_YAML WORK_DIR
@@ -31,7 +31,7 @@ def main():
     binary, openapi_path, work_dir = sys.argv[1:4]
     with open(openapi_path, encoding="utf-8") as f:
         spec = yaml.safe_load(f)
-    described = {**spec.get("x-console-paths", {}), **spec.get("paths", {})}
+    described = spec.get("paths", {})
     os.makedirs(work_dir, exist_ok=True)
     samples_path = os.path.join(work_dir, "console_samples.jsonl")
     if os.path.exists(samples_path):
