@@ -47,7 +47,8 @@ std::string DefaultWorkerName();
 
 // LEDGER_DAILY_DROP_TO, LEDGER_SHOP_URL, LEDGER_DAILY_DROP_UNSUBSCRIBE_URL,
 // LEDGER_DAILY_DROP_NAME, and the send time "08:30 <LEDGER_STORE_TIMEZONE or Europe/London>"
-// that subscription confirmations state (jobs/dispatch_rules.h).
+// that subscription confirmations state (jobs/dispatch_rules.h; `ledger serve` replaces it
+// with its --store-timezone).
 jobs::DispatchSettings DispatchSettingsFrom(const GetEnvFn& get_env);
 
 }  // namespace ledger::cli

@@ -221,9 +221,12 @@ class ServeCommand final : public Command {
       GetEnvFn get_env = [&context](const std::string& name) { return context.env.GetEnv(name); };
       LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<JobHandlerSet> handlers,
                               MakeJobHandlers(*store, get_env));
+      jobs::DispatchSettings dispatch = DispatchSettingsFrom(get_env);
+      // Subscription confirmations state the drop's time in this server's store zone.
+      dispatch.daily_drop.send_time = "08:30 " + store_timezone_;
       services.EnableJobs(
           std::make_unique<redis::RedisJobQueue>(*redis_, redis::RedisJobQueueOptions{}),
-          std::move(handlers), worker_options_, DispatchSettingsFrom(get_env));
+          std::move(handlers), worker_options_, std::move(dispatch));
       // The daily drop is a side effect: its drop.due only matters where jobs run.
       jobs::SchedulerOptions drop;
       drop.time_zone = store_timezone_;
