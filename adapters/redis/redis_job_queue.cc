@@ -149,40 +149,85 @@ Result<std::vector<ClaimedJob>> RedisJobQueue::BeginAttempts(RedisConnection& co
   return claimed;
 }
 
-Result<std::vector<ClaimedJob>> RedisJobQueue::Claim(std::string_view worker, std::size_t max,
-                                                     std::chrono::milliseconds block) {
-  Borrowed connection(*this);
-  LEDGER_RETURN_IF_ERROR(PromoteDue(*connection));
-  std::vector<std::string> args = {"XREADGROUP",   "GROUP",
-                                   options_.group, std::string(worker),
-                                   "COUNT",        std::to_string(max == 0 ? 1 : max)};
-  // BLOCK 0 would wait forever; no BLOCK at all returns at once.
-  if (block.count() > 0) {
-    args.push_back("BLOCK");
-    args.push_back(Ms(block));
+void RedisJobQueue::MarkMaybeLost(std::string_view worker, bool lost) {
+  std::lock_guard lock(mu_);
+  if (lost) {
+    maybe_lost_.emplace(worker);
+  } else if (auto it = maybe_lost_.find(worker); it != maybe_lost_.end()) {
+    maybe_lost_.erase(it);
   }
-  args.insert(args.end(), {"STREAMS", ReadyKey(), ">"});
-  LEDGER_ASSIGN_OR_RETURN(RedisReply reply, WithGroup(*connection, args, block));
+}
+
+bool RedisJobQueue::MaybeLost(std::string_view worker) {
+  std::lock_guard lock(mu_);
+  return maybe_lost_.find(worker) != maybe_lost_.end();
+}
+
+Result<std::vector<ClaimedJob>> RedisJobQueue::RecoverOwn(RedisConnection& connection,
+                                                          std::string_view worker,
+                                                          std::size_t max) {
+  LEDGER_ASSIGN_OR_RETURN(
+      RedisReply reply,
+      WithGroup(connection,
+                {"XREADGROUP", "GROUP", options_.group, std::string(worker), "COUNT",
+                 std::to_string(max == 0 ? 1 : max), "STREAMS", ReadyKey(), "0"},
+                std::chrono::milliseconds(0)));
   if (reply.is_nil()) return std::vector<ClaimedJob>();
-  // [[stream, [entries...]]]
   if (!reply.is_array() || reply.elements.empty() || reply.elements[0].elements.size() != 2) {
     return Malformed("XREADGROUP");
   }
-  return BeginAttempts(*connection, reply.elements[0].elements[1], worker, false);
+  return BeginAttempts(connection, reply.elements[0].elements[1], worker, true);
+}
+
+Result<std::vector<ClaimedJob>> RedisJobQueue::Claim(std::string_view worker, std::size_t max,
+                                                     std::chrono::milliseconds block) {
+  Borrowed connection(*this);
+  auto claim = [&]() -> Result<std::vector<ClaimedJob>> {
+    if (MaybeLost(worker)) {
+      LEDGER_ASSIGN_OR_RETURN(std::vector<ClaimedJob> own, RecoverOwn(*connection, worker, max));
+      MarkMaybeLost(worker, false);
+      if (!own.empty()) return own;
+    }
+    LEDGER_RETURN_IF_ERROR(PromoteDue(*connection));
+    std::vector<std::string> args = {"XREADGROUP",   "GROUP",
+                                     options_.group, std::string(worker),
+                                     "COUNT",        std::to_string(max == 0 ? 1 : max)};
+    // BLOCK 0 would wait forever; no BLOCK at all returns at once.
+    if (block.count() > 0) {
+      args.push_back("BLOCK");
+      args.push_back(Ms(block));
+    }
+    args.insert(args.end(), {"STREAMS", ReadyKey(), ">"});
+    LEDGER_ASSIGN_OR_RETURN(RedisReply reply, WithGroup(*connection, args, block));
+    if (reply.is_nil()) return std::vector<ClaimedJob>();
+    // [[stream, [entries...]]]
+    if (!reply.is_array() || reply.elements.empty() || reply.elements[0].elements.size() != 2) {
+      return Malformed("XREADGROUP");
+    }
+    return BeginAttempts(*connection, reply.elements[0].elements[1], worker, false);
+  };
+  Result<std::vector<ClaimedJob>> claimed = claim();
+  if (!claimed.ok()) MarkMaybeLost(worker, true);
+  return claimed;
 }
 
 Result<std::vector<ClaimedJob>> RedisJobQueue::ReclaimStale(
     std::string_view worker, std::chrono::milliseconds visibility_timeout, std::size_t max) {
   Borrowed connection(*this);
-  LEDGER_ASSIGN_OR_RETURN(
-      RedisReply reply,
-      WithGroup(*connection,
-                {"XAUTOCLAIM", ReadyKey(), options_.group, std::string(worker),
-                 Ms(visibility_timeout), "0-0", "COUNT", std::to_string(max == 0 ? 1 : max)},
-                std::chrono::milliseconds(0)));
-  // [next cursor, [entries...], (Redis 7) [deleted ids...]]
-  if (!reply.is_array() || reply.elements.size() < 2) return Malformed("XAUTOCLAIM");
-  return BeginAttempts(*connection, reply.elements[1], worker, true);
+  auto reclaim = [&]() -> Result<std::vector<ClaimedJob>> {
+    LEDGER_ASSIGN_OR_RETURN(
+        RedisReply reply,
+        WithGroup(*connection,
+                  {"XAUTOCLAIM", ReadyKey(), options_.group, std::string(worker),
+                   Ms(visibility_timeout), "0-0", "COUNT", std::to_string(max == 0 ? 1 : max)},
+                  std::chrono::milliseconds(0)));
+    // [next cursor, [entries...], (Redis 7) [deleted ids...]]
+    if (!reply.is_array() || reply.elements.size() < 2) return Malformed("XAUTOCLAIM");
+    return BeginAttempts(*connection, reply.elements[1], worker, true);
+  };
+  Result<std::vector<ClaimedJob>> claimed = reclaim();
+  if (!claimed.ok()) MarkMaybeLost(worker, true);
+  return claimed;
 }
 
 Result<TransitionOutcome> RedisJobQueue::Transition(std::string_view script,

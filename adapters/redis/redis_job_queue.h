@@ -14,6 +14,13 @@
 // leaves a job half moved. A job's hash records which ready-stream entry and which attempt
 // currently own it; a transition for an older claim is refused as stale.
 //
+// A claim whose answer is lost (the connection failed after XREADGROUP or XAUTOCLAIM moved
+// entries to the worker, or between that and starting the attempt) would leave those entries
+// pending under the worker's name until the visibility timeout. So after a Claim or
+// ReclaimStale of worker W failed, W's next Claim first takes back W's own pending entries
+// (XREADGROUP ... 0): W is one thread that runs its jobs one after another, so when it asks
+// for more, nothing pending under its name is being run.
+//
 // Thread safety: every method may be called concurrently; each call borrows a connection from
 // a pool (one per concurrent caller) and a broken connection is replaced on the next call.
 #ifndef LEDGER_ADAPTERS_REDIS_REDIS_JOB_QUEUE_H_
@@ -22,6 +29,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,6 +95,11 @@ class RedisJobQueue final : public jobs::JobQueue {
   Result<std::vector<jobs::ClaimedJob>> BeginAttempts(RedisConnection& connection,
                                                       const RedisReply& entries,
                                                       std::string_view worker, bool reclaimed);
+  // W's own pending entries, when an earlier claim of W may have been lost (see above).
+  Result<std::vector<jobs::ClaimedJob>> RecoverOwn(RedisConnection& connection,
+                                                   std::string_view worker, std::size_t max);
+  void MarkMaybeLost(std::string_view worker, bool lost);
+  bool MaybeLost(std::string_view worker);
   Result<jobs::TransitionOutcome> Transition(std::string_view script,
                                              const std::vector<std::string>& keys,
                                              const std::vector<std::string>& args);
@@ -95,6 +108,7 @@ class RedisJobQueue final : public jobs::JobQueue {
   RedisJobQueueOptions options_;
   std::mutex mu_;
   std::vector<std::unique_ptr<RedisConnection>> idle_;  // guarded by mu_
+  std::set<std::string, std::less<>> maybe_lost_;       // guarded by mu_
 };
 
 }  // namespace ledger::redis

@@ -65,5 +65,36 @@ TEST_CASE("jobs queued before a Redis restart run once after it; workers resume 
   }
 }
 
+TEST_CASE("a claim whose answer was lost with Redis is taken back by its worker at once") {
+  OwnRedisServer server;
+  auto queue = FreshQueue(server.endpoint());
+  Job job = MakeJob("test.scripted");
+  REQUIRE(queue->Enqueue(job).ok());
+  REQUIRE(queue->ReclaimStale("nobody", 1h, 1).ok());  // creates the consumer group
+  // What a lost answer leaves behind: XREADGROUP moved the entry to "w-0", whose worker never
+  // heard of it (the connection failed before the reply, or before the attempt began).
+  redis::RedisConnection raw(server.endpoint(), redis::RedisOptions{});
+  Result<redis::RedisReply> taken =
+      raw.Command({"XREADGROUP", "GROUP", "workers", "w-0", "COUNT", "1", "STREAMS",
+                   queue->ReadyKey(), ">"});
+  REQUIRE_MESSAGE(taken.ok(), taken.status().ToString());
+  REQUIRE_FALSE(taken->is_nil());
+
+  server.Stop();
+  CHECK(queue->Claim("w-0", 1, 0ms).status().code() == StatusCode::kUnavailable);
+  server.Start();
+  // Long before any visibility timeout, w-0's next claim returns the job, as a reclaim.
+  Result<std::vector<ClaimedJob>> claimed = queue->Claim("w-0", 1, 0ms);
+  REQUIRE_MESSAGE(claimed.ok(), claimed.status().ToString());
+  REQUIRE(claimed->size() == 1);
+  CHECK(claimed->front().job.job_id == job.job_id);
+  CHECK(claimed->front().reclaimed);
+  REQUIRE(queue->Complete(claimed->front()).ok());
+  // Another worker's pending entries are never taken this way: only its own.
+  Result<std::vector<ClaimedJob>> none = queue->Claim("w-1", 1, 0ms);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+}
+
 }  // namespace
 }  // namespace ledger::jobs::testing
