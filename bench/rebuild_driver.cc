@@ -1,9 +1,10 @@
 // ledger_bench_rebuild: a full rebuild of every projector from the log in PostgreSQL, the
 // ledger side of bench/run's "rebuild" row. Prints one JSON line (bench/README.md).
 //
-//   ledger_bench_rebuild --database-url URL [--batch-size N] [--digest]
+//   ledger_bench_rebuild --database-url URL [--batch-size N] [--projectors a,b,...] [--digest]
 //
-// Runs projections::ProjectToHead with every projector named in force_rebuild, as
+// Runs projections::ProjectToHead with every standard projector (StandardProjectors, what
+// `ledger serve` runs; or those named by --projectors) named in force_rebuild, as
 // `ledger rebuild` does: each projector's tables are created as shadow tables, filled from
 // position 0 in batches (ReadAll, the projectors, one ReadModelStore::Commit per batch with
 // the checkpoints) and swapped in when caught up. The database must hold a migrated ledger
@@ -16,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
@@ -26,8 +28,7 @@
 #include "adapters/postgres/pg_event_store.h"
 #include "adapters/postgres/pg_read_model_store.h"
 #include "bench/measurement.h"
-#include "projections/canary/canary_projectors.h"
-#include "projections/content/content_projectors.h"
+#include "projections/catalog/standard_projectors.h"
 #include "projections/digest.h"
 #include "projections/runner.h"
 
@@ -37,16 +38,19 @@ namespace {
 struct Options {
   std::string database_url;
   std::size_t batch_size = projections::RunnerOptions{}.batch_size;
+  std::string projectors;  // comma-separated names; empty: every standard projector
   bool digest = false;
 };
 
-// Every projector the server runs.
-std::vector<std::unique_ptr<projections::Projector>> AllProjectors() {
-  std::vector<std::unique_ptr<projections::Projector>> all;
-  for (auto* make : {&projections::MakeContentProjectors, &projections::MakeCanaryProjectors}) {
-    for (auto& p : make()) all.push_back(std::move(p));
+std::vector<std::string> SplitNames(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t end = std::min(list.find(',', start), list.size());
+    if (end > start) names.push_back(list.substr(start, end - start));
+    start = end + 1;
   }
-  return all;
+  return names;
 }
 
 // CPU-seconds used so far: by the whole machine (user, nice, system, irq, softirq from
@@ -93,13 +97,16 @@ int Run(const Options& options) {
     std::cerr << "read-model store: " << rows.status().ToString() << "\n";
     return 1;
   }
-  std::vector<std::unique_ptr<projections::Projector>> owned = AllProjectors();
-  std::vector<projections::Projector*> projectors;
-  std::vector<std::string> names;
-  for (auto& p : owned) {
-    projectors.push_back(p.get());
-    names.emplace_back(p->name());
+  projections::StandardProjectors standard;
+  Result<std::vector<projections::Projector*>> selected =
+      standard.Select(SplitNames(options.projectors));
+  if (!selected.ok()) {
+    std::cerr << "--projectors: " << selected.status().ToString() << "\n";
+    return 2;
   }
+  std::vector<projections::Projector*> projectors = *std::move(selected);
+  std::vector<std::string> names;
+  for (projections::Projector* p : projectors) names.emplace_back(p->name());
   projections::RunnerOptions runner;
   runner.batch_size = options.batch_size;
   double rss_before_mib = StatusKb("VmRSS") / 1024;
@@ -126,6 +133,9 @@ int Run(const Options& options) {
   line["mode"] = "rebuild";
   line["clients"] = 1;
   line["projectors"] = projectors.size();
+  boost::json::array projector_names;
+  for (const std::string& name : names) projector_names.emplace_back(name);
+  line["projector_names"] = std::move(projector_names);
   line["batch_size"] = options.batch_size;
   line["ops"] = events_read;
   line["seconds"] = seconds;
@@ -161,6 +171,8 @@ int main(int argc, char** argv) {
       "database-url", po::value(&options.database_url)->required(),
       "a migrated ledger database with its log imported (owner URL)")(
       "batch-size", po::value(&options.batch_size), "events per read of the log and per commit")(
+      "projectors", po::value(&options.projectors),
+      "comma-separated projector names to rebuild (default: every standard projector)")(
       "digest", po::bool_switch(&options.digest),
       "after the rebuild, add the read models' digest to the line");
   po::variables_map vm;

@@ -58,6 +58,15 @@ struct ImportedEvent {
   std::optional<Sha256Digest> stream_hash;        // must equal the recomputed chain hash
 };
 
+// What a reader of the log needs of each event (EventStore::ReadAll with options).
+struct ReadAllOptions {
+  // false: raw_body may come back as nullopt for every event. Raw provider bodies are most of
+  // a webhook event's bytes and only auditors and exports read them; a projector's catch-up
+  // that leaves them out reads, copies and decodes a fraction of the log. A store may return
+  // them anyway; every other field is as with true.
+  bool with_raw_body = true;
+};
+
 struct ImportResult {
   std::size_t imported = 0;
   std::size_t already_present = 0;  // same id, stream and version already stored: skipped
@@ -94,6 +103,15 @@ class EventStore {
   // the last event's position, never on the largest position seen (docs/storage.md).
   // InvalidArgument if `after` names no stored event.
   virtual Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) = 0;
+
+  // ReadAll as `options` ask: the same events in the same order, with the same errors. The
+  // default reads everything (raw bodies included), which every option allows; the memory,
+  // SQLite and PostgreSQL stores and EventStoreWrapper implement it.
+  virtual Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit,
+                                                     const ReadAllOptions& options) {
+    static_cast<void>(options);
+    return ReadAll(after, limit);
+  }
 
   // Blocks until events after `after` may be readable or `timeout` passes; may return early.
   // Callers re-read with ReadAll. Unavailable if the store is unreachable.

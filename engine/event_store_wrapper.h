@@ -28,6 +28,10 @@ class EventStoreWrapper : public EventStore {
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override {
     return target_->ReadAll(after, limit);
   }
+  // ReadAll with options is deliberately not forwarded: EventStore's default calls the
+  // two-argument ReadAll above, so a decorator that overrides only that one (fault injection,
+  // a held-back reader) still sees every read. A decorator that wants the option to reach its
+  // target overrides both, as HistoryPrefix does.
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
     return target_->WaitForEvents(after, timeout);
   }

@@ -95,6 +95,12 @@ Result<std::optional<GlobalPosition>> MemoryEventStore::HeadPosition() {
 
 Result<std::vector<RecordedEvent>> MemoryEventStore::ReadAll(GlobalPosition after,
                                                              std::size_t limit) {
+  return ReadAll(after, limit, ReadAllOptions{});
+}
+
+Result<std::vector<RecordedEvent>> MemoryEventStore::ReadAll(GlobalPosition after,
+                                                             std::size_t limit,
+                                                             const ReadAllOptions& options) {
   std::lock_guard lock(mu_);
   auto begin = std::upper_bound(
       log_.begin(), log_.end(), after,
@@ -104,7 +110,10 @@ Result<std::vector<RecordedEvent>> MemoryEventStore::ReadAll(GlobalPosition afte
                            " names no stored event");
   }
   std::vector<RecordedEvent> out;
-  for (auto it = begin; it != log_.end() && out.size() < limit; ++it) out.push_back(*it);
+  for (auto it = begin; it != log_.end() && out.size() < limit; ++it) {
+    out.push_back(*it);
+    if (!options.with_raw_body) out.back().raw_body.reset();
+  }
   return out;
 }
 

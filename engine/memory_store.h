@@ -26,6 +26,8 @@ class MemoryEventStore final : public EventStore {
   Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
                                                 const StreamReadOptions& options) override;
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override;
+  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit,
+                                             const ReadAllOptions& options) override;
   Result<std::optional<GlobalPosition>> HeadPosition() override;
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override;
   Result<ImportResult> Import(std::span<const ImportedEvent> events) override;

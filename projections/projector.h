@@ -45,6 +45,12 @@ class Projector {
 
   virtual bool Handles(std::string_view event_type) const = 0;
 
+  // Whether Apply reads event.raw_body (the provider's bytes as received). When no projector
+  // it runs does, the runtime reads the log without them (EventStore::ReadAll with
+  // ReadAllOptions), which spares most of a webhook event's bytes; Apply then sees nullopt.
+  // True unless a projector says otherwise, so one that needs them cannot miss them.
+  virtual bool reads_raw_body() const { return true; }
+
   // Applies one event. Odd input (a payload missing a field, an impossible transition) is
   // recorded in rows or skipped, never an error: an error means the store failed, and the
   // runtime retries the whole batch from the checkpoint.

@@ -135,8 +135,13 @@ Result<std::vector<RecordedEvent>> PgEventStore::ReadStream(const StreamId& stre
 }
 
 Result<std::vector<RecordedEvent>> PgEventStore::ReadAll(GlobalPosition after, std::size_t limit) {
+  return ReadAll(after, limit, ReadAllOptions{});
+}
+
+Result<std::vector<RecordedEvent>> PgEventStore::ReadAll(GlobalPosition after, std::size_t limit,
+                                                         const ReadAllOptions& options) {
   return WithConnection<std::vector<RecordedEvent>>(
-      *pool_, [&](PgConnection& conn) { return pg::ReadAll(conn, after, limit); });
+      *pool_, [&](PgConnection& conn) { return pg::ReadAll(conn, after, limit, options); });
 }
 
 Result<std::optional<GlobalPosition>> PgEventStore::HeadPosition() {

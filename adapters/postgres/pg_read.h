@@ -31,8 +31,9 @@ Result<std::vector<RecordedEvent>> ReadStream(PgConnection& conn, const StreamId
 
 // The events after the event at `after` in log order (commit_key, global_position), only
 // those below the oldest running transaction. InvalidArgument if `after` names no event.
+// Without raw bodies unless options ask for them (the server then never reads their TOAST).
 Result<std::vector<RecordedEvent>> ReadAll(PgConnection& conn, GlobalPosition after,
-                                           std::size_t limit);
+                                           std::size_t limit, const ReadAllOptions& options = {});
 
 enum class LogState {
   kNothingNew,  // no committed event follows `after` (or `after` names no event)

@@ -469,9 +469,9 @@ Result<std::vector<std::optional<Row>>> PgReadModelStore::Fetch(const TableSpec&
     std::vector<std::size_t> selects;
     std::size_t next = 0;
     for (const auto& [tenant, tenant_keys] : by_tenant) {
-      pipeline.Sql("SELECT set_config('ledger.tenant', $1::text, true)",
+      pipeline.SqlCached("SELECT set_config('ledger.tenant', $1::text, true)",
                    std::move(Params().Text(tenant)));
-      selects.push_back(pipeline.Sql(sql, params[next++]));
+      selects.push_back(pipeline.SqlCached(sql, params[next++]));
     }
     pipeline.Sql("COMMIT");
     std::vector<Result<PgResult>> results = pipeline.Run();
@@ -552,7 +552,7 @@ std::size_t SendCheckpointMove(pg::Pipeline& pipeline, const std::string& table,
       .Int64(static_cast<std::int64_t>(c.events))
       .Time(c.updated_at);
   if (!move.expected) {
-    return pipeline.Sql("INSERT INTO " + table +
+    return pipeline.SqlCached("INSERT INTO " + table +
                             " (name, version, position, events, updated_at) VALUES ($1::text, "
                             "$2::bigint, $3::bigint, $4::bigint, $5::timestamptz) "
                             "ON CONFLICT (name) DO NOTHING",
@@ -563,7 +563,7 @@ std::size_t SendCheckpointMove(pg::Pipeline& pipeline, const std::string& table,
   params.Int64(expected > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
                    ? -1
                    : static_cast<std::int64_t>(expected));
-  return pipeline.Sql("UPDATE " + table +
+  return pipeline.SqlCached("UPDATE " + table +
                           " SET version = $2::bigint, position = $3::bigint, events = $4::bigint, "
                           "updated_at = $5::timestamptz WHERE name = $1::text AND position = "
                           "$6::bigint",
@@ -617,7 +617,7 @@ Status PgReadModelStore::Commit(const CommitRequest& request) {
                // compare-and-set are seen to have matched.
                pg::Pipeline pipeline(conn);
                pipeline.Sql("BEGIN");
-               for (const Step& step : steps) pipeline.Sql(step.sql, step.params);
+               for (const Step& step : steps) pipeline.SqlCached(step.sql, step.params);
                std::vector<std::size_t> moves;
                for (const CheckpointMove& move : request.checkpoints) {
                  moves.push_back(SendCheckpointMove(pipeline, checkpoints, move));

@@ -97,6 +97,12 @@ constexpr std::string_view kSelectLog =
     "tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, recorded_at, "
     "stream_hash FROM events WHERE global_position > ?1 ORDER BY global_position LIMIT ?2";
 
+// kSelectLog with NULL in place of raw_body (ReadAllOptions::with_raw_body false).
+constexpr std::string_view kSelectLogWithoutBodies =
+    "SELECT global_position, stream_id, stream_version, event_id, event_type, schema_version, "
+    "tenant_id, payload, correlation_id, causation_id, actor, source, NULL, recorded_at, "
+    "stream_hash FROM events WHERE global_position > ?1 ORDER BY global_position LIMIT ?2";
+
 }  // namespace
 
 Result<std::optional<StoredEventRef>> FindEvent(Connection& db, const EventId& id) {
@@ -220,7 +226,7 @@ Result<std::vector<RecordedEvent>> SelectStream(Connection& db, const StreamId& 
 }
 
 Result<std::vector<RecordedEvent>> SelectLog(Connection& db, GlobalPosition after,
-                                             std::size_t limit) {
+                                             std::size_t limit, const ReadAllOptions& options) {
   Result<std::int64_t> from = ToSqlInt(after.value(), "position");
   if (!from.ok()) return InvalidArgument(from.status().message() + "; it names no stored event");
   if (*from != 0) {
@@ -235,7 +241,9 @@ Result<std::vector<RecordedEvent>> SelectLog(Connection& db, GlobalPosition afte
   }
   std::vector<RecordedEvent> out;
   if (limit == 0) return out;
-  LEDGER_ASSIGN_OR_RETURN(Statement select, db.Prepare(kSelectLog));
+  LEDGER_ASSIGN_OR_RETURN(Statement select, db.Prepare(options.with_raw_body
+                                                           ? kSelectLog
+                                                           : kSelectLogWithoutBodies));
   select.BindInt64(1, *from);
   select.BindInt64(2, SqlLimit(limit));
   while (true) {

@@ -46,9 +46,10 @@ namespace ledger::sqlite {
                                                               const StreamReadOptions& options);
 
 // Up to `limit` events after position `after`, in position order. InvalidArgument if `after`
-// is not 0 and names no stored event.
+// is not 0 and names no stored event. Raw bodies are left out unless options ask for them.
 [[nodiscard]] Result<std::vector<RecordedEvent>> SelectLog(Connection& db, GlobalPosition after,
-                                                           std::size_t limit);
+                                                           std::size_t limit,
+                                                           const ReadAllOptions& options = {});
 
 }  // namespace ledger::sqlite
 

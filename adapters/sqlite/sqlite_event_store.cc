@@ -187,8 +187,14 @@ Result<std::vector<RecordedEvent>> SqliteEventStore::ReadStream(const StreamId& 
 
 Result<std::vector<RecordedEvent>> SqliteEventStore::ReadAll(GlobalPosition after,
                                                              std::size_t limit) {
+  return ReadAll(after, limit, ReadAllOptions{});
+}
+
+Result<std::vector<RecordedEvent>> SqliteEventStore::ReadAll(GlobalPosition after,
+                                                             std::size_t limit,
+                                                             const ReadAllOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(sqlite::ReaderPool::Lease reader, readers_->Acquire());
-  return sqlite::SelectLog(*reader, after, limit);
+  return sqlite::SelectLog(*reader, after, limit, options);
 }
 
 Result<std::optional<GlobalPosition>> SqliteEventStore::HeadPosition() {

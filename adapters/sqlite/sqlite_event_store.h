@@ -74,6 +74,8 @@ class SqliteEventStore final : public EventStore {
   Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
                                                 const StreamReadOptions& options) override;
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override;
+  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit,
+                                             const ReadAllOptions& options) override;
   Result<std::optional<GlobalPosition>> HeadPosition() override;
   // Wakes at once for appends through this object and within kPollInterval for appends by
   // other objects or processes on the same file.

@@ -154,6 +154,7 @@ class CanaryProjector final : public Projector {
  public:
   std::string_view name() const override { return "canary"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return CanaryTables(); }
 
   bool Handles(std::string_view type) const override {

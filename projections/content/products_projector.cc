@@ -133,6 +133,7 @@ class ProductsProjector final : public Projector {
  public:
   std::string_view name() const override { return "products"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return ProductTables(); }
 
   bool Handles(std::string_view type) const override {

@@ -29,6 +29,7 @@ class QualityVerdictsProjector final : public Projector {
  public:
   std::string_view name() const override { return "quality_verdicts"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override {
     return std::span<const TableSpec>(&QualityVerdictsTable(), 1);
   }

@@ -22,6 +22,7 @@ class ScreeningDecisionsProjector final : public Projector {
  public:
   std::string_view name() const override { return "screening_decisions"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override {
     return std::span<const TableSpec>(&ScreeningDecisionsTable(), 1);
   }

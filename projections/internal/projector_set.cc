@@ -54,7 +54,7 @@ ProjectorSet::ProjectorSet(EventStore& events, ReadModelStore& rows,
   }
 }
 
-ProjectorSet::~ProjectorSet() = default;
+ProjectorSet::~ProjectorSet() { DropReadAheads(); }
 
 Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> force_rebuild) {
   std::size_t led = 0;
@@ -81,6 +81,45 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
 void ProjectorSet::ReleaseAll() {
   for (auto& entry : entries_) entry->lease.reset();
   cache_.Clear();
+  DropReadAheads();
+}
+
+void ProjectorSet::DropReadAheads() {
+  for (ReadAhead& ahead : read_aheads_) {
+    if (ahead.events.valid()) ahead.events.wait();
+  }
+  read_aheads_.clear();
+}
+
+ReadAllOptions ProjectorSet::ReadOptions(const Track& track) {
+  bool bodies = std::any_of(track.entries.begin(), track.entries.end(),
+                            [](const Entry* e) { return e->projector->reads_raw_body(); });
+  return ReadAllOptions{.with_raw_body = bodies};
+}
+
+void ProjectorSet::StartReadAhead(const Track& track, GlobalPosition after) {
+  EventStore& events = events_;
+  std::size_t limit = options_.batch_size;
+  ReadAllOptions read = ReadOptions(track);
+  read_aheads_.push_back(ReadAhead{
+      .set = track.set,
+      .after = after,
+      .events = std::async(std::launch::async, [&events, after, limit, read] {
+        return events.ReadAll(after, limit, read);
+      })});
+}
+
+Result<std::vector<RecordedEvent>> ProjectorSet::ReadBatch(const Track& track) {
+  auto ahead = std::find_if(read_aheads_.begin(), read_aheads_.end(), [&](const ReadAhead& a) {
+    return a.set == track.set && a.after == track.position;
+  });
+  if (ahead != read_aheads_.end()) {
+    Result<std::vector<RecordedEvent>> events = ahead->events.get();
+    read_aheads_.erase(ahead);
+    // A failed or empty read-ahead says nothing that a read now would not say better.
+    if (events.ok() && !events->empty()) return events;
+  }
+  return events_.ReadAll(track.position, options_.batch_size, ReadOptions(track));
 }
 
 Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
@@ -146,7 +185,16 @@ std::vector<ProjectorSet::Track> ProjectorSet::Tracks() {
 
 Result<bool> ProjectorSet::Step() {
   bool progressed = false;
-  for (Track& track : Tracks()) LEDGER_RETURN_IF_ERROR(Advance(track, progressed));
+  std::vector<Track> tracks = Tracks();
+  // Read-aheads no track can use any more (tracks met, or one failed) only hold memory.
+  std::erase_if(read_aheads_, [&](ReadAhead& ahead) {
+    bool wanted = std::any_of(tracks.begin(), tracks.end(), [&](const Track& t) {
+      return t.set == ahead.set && t.position == ahead.after;
+    });
+    if (!wanted && ahead.events.valid()) ahead.events.wait();
+    return !wanted;
+  });
+  for (Track& track : tracks) LEDGER_RETURN_IF_ERROR(Advance(track, progressed));
   for (auto& entry : entries_) {
     if (entry->lease && entry->rebuilding && entry->at_head) {
       LEDGER_RETURN_IF_ERROR(Promote(*entry));
@@ -164,12 +212,14 @@ Status ProjectorSet::Advance(Track& track, bool& progressed) {
 }
 
 Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
-  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> batch,
-                          events_.ReadAll(track.position, options_.batch_size));
+  LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> batch, ReadBatch(track));
   if (batch.empty()) {
     for (Entry* entry : track.entries) entry->at_head = true;
     return Status::Ok();
   }
+  // Catching up: the next batch is likely there already; read it while this one is applied
+  // and committed.
+  if (batch.size() >= options_.batch_size) StartReadAhead(track, batch.back().global_position);
   BatchWriter writer(rows_, track.set, &cache_);
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {

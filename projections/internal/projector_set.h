@@ -9,9 +9,18 @@
 // Rows committed or read are kept in a RowCache (batch_writer.h) across steps, for projectors
 // this set leads; it is forgotten whenever that may no longer be the store's state: a failed
 // step, leadership taken again or given up, a promotion.
+//
+// While a track catches up (its last read filled a whole batch), the next batch is read ahead
+// on another thread (EventStore is thread-safe; PostgreSQL gives it another pooled connection)
+// while the current one is applied and committed, so reading the log and writing the rows
+// overlap. A read-ahead is only a ReadAll issued earlier: it is used only by a track that is
+// then exactly at the position it was read after, and only if it found events (an empty one
+// is read again, so a follower at the head never waits on a stale answer). Commits stay one
+// at a time, in order, with their checkpoints: nothing about exactly-once changes.
 #ifndef LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 #define LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 
+#include <future>
 #include <memory>
 #include <span>
 #include <string>
@@ -58,12 +67,25 @@ class ProjectorSet {
  private:
   struct Entry;
   struct Track;
+  // A ReadAll of up to a batch after `after`, running or done.
+  struct ReadAhead {
+    TableSet set;
+    GlobalPosition after;
+    std::future<Result<std::vector<RecordedEvent>>> events;
+  };
 
   Status Prepare(Entry& entry, bool force_rebuild);
   Status Advance(Track& track, bool& progressed);
   Status AdvanceCached(Track& track, bool& progressed);
   Status Promote(Entry& entry);
   std::vector<Track> Tracks();
+  // The next batch of `track`: its read-ahead if there is a usable one, else read now.
+  Result<std::vector<RecordedEvent>> ReadBatch(const Track& track);
+  void StartReadAhead(const Track& track, GlobalPosition after);
+  // Raw bodies only if a projector of `track` reads them.
+  static ReadAllOptions ReadOptions(const Track& track);
+  // Waits for and drops every read-ahead (their answers may no longer be wanted).
+  void DropReadAheads();
 
   EventStore& events_;
   ReadModelStore& rows_;
@@ -71,6 +93,7 @@ class ProjectorSet {
   Clock& clock_;
   std::vector<std::unique_ptr<Entry>> entries_;
   RowCache cache_;
+  std::vector<ReadAhead> read_aheads_;  // at most one per track
 };
 
 }  // namespace ledger::projections::internal

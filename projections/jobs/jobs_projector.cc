@@ -113,6 +113,7 @@ class JobsProjector final : public Projector {
  public:
   std::string_view name() const override { return "jobs"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override {
     return std::span<const TableSpec>(&JobsTable(), 1);
   }

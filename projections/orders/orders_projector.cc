@@ -78,6 +78,7 @@ class OrdersProjector final : public Projector {
   std::string_view name() const override { return "orders"; }
   // 2: the status index ends with order_id (a rebuild creates it).
   std::uint32_t version() const override { return 2; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
     for (std::string_view t : kHandled) {

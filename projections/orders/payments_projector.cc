@@ -118,6 +118,7 @@ class PaymentsProjector final : public Projector {
   std::string_view name() const override { return "payments"; }
   // 2: a final payment's status times and a dispute's closing time keep the earliest reported.
   std::uint32_t version() const override { return 2; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
     return std::find(kHandled.begin(), kHandled.end(), type) != kHandled.end();

@@ -35,6 +35,7 @@ class ProviderEventsProjector final : public Projector {
  public:
   std::string_view name() const override { return "provider_events"; }
   std::uint32_t version() const override { return 1; }
+  bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
     return type == kStripeReceived || type == kPrintifyReceived || type == kPrintifyDeferred ||

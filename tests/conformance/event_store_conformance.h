@@ -113,6 +113,7 @@ inline std::vector<RecordedEvent> WithoutMarkers(std::vector<RecordedEvent> even
   TEST_CASE_TEMPLATE_INVOKE(conformance_batch, __VA_ARGS__);              \
   TEST_CASE_TEMPLATE_INVOKE(conformance_read_stream, __VA_ARGS__);        \
   TEST_CASE_TEMPLATE_INVOKE(conformance_read_all, __VA_ARGS__);           \
+  TEST_CASE_TEMPLATE_INVOKE(conformance_read_all_without_bodies, __VA_ARGS__); \
   TEST_CASE_TEMPLATE_INVOKE(conformance_as_of, __VA_ARGS__);              \
   TEST_CASE_TEMPLATE_INVOKE(conformance_hash_chain, __VA_ARGS__);         \
   TEST_CASE_TEMPLATE_INVOKE(conformance_concurrency, __VA_ARGS__);        \

@@ -91,6 +91,56 @@ TEST_CASE_TEMPLATE_DEFINE("conformance: ReadAll", F, conformance_read_all) {
   }
 }
 
+TEST_CASE_TEMPLATE_DEFINE("conformance: ReadAll without raw bodies", F,
+                          conformance_read_all_without_bodies) {
+  ManualClock clock(kT0);
+  std::unique_ptr<EventStore> store = F::Open(&clock);
+  const std::string stream = testing::UniqueStream("order");
+  AppendRequest request = MakeAppend(stream, ExpectedVersion::NoStream(), 3);
+  request.events[0].raw_body = std::string("{\"id\": \"evt_1\",\n \"object\": \"event\"}");
+  request.events[2].raw_body = std::string("\x00\xff binary \x01", 11);
+  MustAppend(*store, request);
+  std::vector<RecordedEvent> log = ReadLogAtLeast(*store, 3);
+  REQUIRE(log.size() == 3);
+  REQUIRE(log[0].raw_body.has_value());
+
+  auto read = [&](GlobalPosition after, std::size_t limit, bool bodies) {
+    Result<std::vector<RecordedEvent>> r =
+        store->ReadAll(after, limit, ReadAllOptions{.with_raw_body = bodies});
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return *std::move(r);
+  };
+  auto without_body = [](RecordedEvent e) {
+    e.raw_body.reset();
+    return e;
+  };
+
+  SUBCASE("with bodies: exactly ReadAll") {
+    CHECK(read(GlobalPosition(0), kNoLimit, true) == ReadLogAtLeast(*store, 3));
+  }
+
+  SUBCASE("without: the same events and fields, bodies absent or exact") {
+    std::vector<RecordedEvent> lean = read(GlobalPosition(0), kNoLimit, false);
+    REQUIRE(lean.size() == log.size());
+    for (std::size_t i = 0; i < log.size(); ++i) {
+      CHECK(without_body(lean[i]) == without_body(log[i]));
+      if (lean[i].raw_body) CHECK(lean[i].raw_body == log[i].raw_body);
+    }
+  }
+
+  SUBCASE("without: resuming, limits and refusals as ReadAll") {
+    std::vector<RecordedEvent> rest = read(log[0].global_position, 1, false);
+    REQUIRE(rest.size() == 1);
+    CHECK(without_body(rest[0]) == without_body(log[1]));
+    CHECK(read(GlobalPosition(0), 0, false).empty());
+    CHECK(read(log.back().global_position, kNoLimit, false).empty());
+    GlobalPosition beyond(log.back().global_position.value() + 1000);
+    CHECK(store->ReadAll(beyond, kNoLimit, ReadAllOptions{.with_raw_body = false})
+              .status()
+              .code() == StatusCode::kInvalidArgument);
+  }
+}
+
 TEST_CASE_TEMPLATE_DEFINE("conformance: as_of reads a stream as it stood then", F,
                           conformance_as_of) {
   ManualClock clock(kT0);
