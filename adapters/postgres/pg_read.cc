@@ -9,16 +9,6 @@ namespace {
 
 std::string Text(const PgResult& r, int row, int column) { return std::string(r.Get(row, column)); }
 
-// `sql` (a read of LEDGER_EVENT_COLUMNS, pg_statements.cc) with NULL::bytea in place of
-// raw_body, so the same decoding applies and the bodies' TOAST is never read.
-std::string WithoutRawBody(std::string_view sql) {
-  constexpr std::string_view kColumn = " raw_body,";
-  std::string out(sql);
-  std::size_t at = out.find(kColumn);
-  if (at != std::string::npos) out.replace(at, kColumn.size(), " NULL::bytea AS raw_body,");
-  return out;
-}
-
 std::vector<RecordedEvent> DecodeEvents(const PgResult& r) {
   std::vector<RecordedEvent> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
@@ -88,15 +78,10 @@ Result<std::vector<RecordedEvent>> ReadAll(PgConnection& conn, GlobalPosition af
   Params params;
   if (after.value() != 0) params.Int64(static_cast<std::int64_t>(after.value()));
   AddLimit(params, limit == 0 ? 1 : limit);  // limit 0 still checks `after`
-  const Statement& statement = after.value() == 0 ? kReadAllFromStart : kReadAllAfter;
-  Result<PgResult> read = [&]() -> Result<PgResult> {
-    if (options.with_raw_body) return conn.Execute(statement, params);
-    // The same statement with raw_body read as NULL, prepared on first use per connection.
-    Pipeline pipeline(conn);
-    pipeline.SqlCached(WithoutRawBody(statement.sql), params);
-    return std::move(pipeline.Run().front());
-  }();
-  LEDGER_ASSIGN_OR_RETURN(PgResult r, std::move(read));
+  const Statement& statement =
+      after.value() == 0 ? (options.with_raw_body ? kReadAllFromStart : kReadAllFromStartNoBody)
+                         : (options.with_raw_body ? kReadAllAfter : kReadAllAfterNoBody);
+  LEDGER_ASSIGN_OR_RETURN(PgResult r, conn.Execute(statement, params));
   std::vector<RecordedEvent> events = DecodeEvents(r);
   if (events.empty() && after.value() != 0) {
     // Nothing follows, or nothing is there to follow: only the second is an error.

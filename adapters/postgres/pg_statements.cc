@@ -6,6 +6,12 @@ namespace ledger::pg {
   "global_position, stream_id, stream_version, event_id, event_type, schema_version, "       \
   "tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, recorded_at, " \
   "stream_hash, commit_key"
+// The same columns with no provider body (ReadAllOptions::with_raw_body false): NULL in its
+// place keeps the column numbers, so one decoder reads both, and the bodies' TOAST is never read.
+#define LEDGER_EVENT_COLUMNS_NO_BODY                                                         \
+  "global_position, stream_id, stream_version, event_id, event_type, schema_version, "       \
+  "tenant_id, payload, correlation_id, causation_id, actor, source, NULL::bytea AS raw_body, " \
+  "recorded_at, stream_hash, commit_key"
 
 // The oldest transaction still running anywhere in the cluster, in the statement's own
 // snapshot: rows with a smaller commit key were written by finished transactions, and
@@ -82,20 +88,27 @@ const Statement kReadStream = {"ledger_read_stream",
                                "AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz) "
                                "ORDER BY stream_version LIMIT $4::bigint"};
 
-const Statement kReadAllFromStart = {"ledger_read_all_from_start",
-                                     "SELECT " LEDGER_EVENT_COLUMNS
-                                     " FROM events WHERE commit_key < " LEDGER_BELOW_RUNNING
-                                     " ORDER BY commit_key, global_position LIMIT $1::bigint"};
+// ReadAll's two statements, with and without the provider bodies.
+#define LEDGER_READ_ALL_FROM_START(COLUMNS)                                          \
+  "SELECT " COLUMNS " FROM events WHERE commit_key < " LEDGER_BELOW_RUNNING \
+  " ORDER BY commit_key, global_position LIMIT $1::bigint"
+#define LEDGER_READ_ALL_AFTER(COLUMNS)                                                           \
+  "SELECT e.* FROM events AS start CROSS JOIN LATERAL ("                                         \
+  "SELECT " COLUMNS                                                                              \
+  " FROM events AS e "                                                                           \
+  "WHERE (e.commit_key, e.global_position) > (start.commit_key, start.global_position) "         \
+  "AND e.commit_key < " LEDGER_BELOW_RUNNING                                                     \
+  " ORDER BY e.commit_key, e.global_position LIMIT $2::bigint) AS e "                           \
+  "WHERE start.global_position = $1::bigint"
 
-const Statement kReadAllAfter = {
-    "ledger_read_all_after",
-    "SELECT e.* FROM events AS start CROSS JOIN LATERAL ("
-    "SELECT " LEDGER_EVENT_COLUMNS
-    " FROM events AS e "
-    "WHERE (e.commit_key, e.global_position) > (start.commit_key, start.global_position) "
-    "AND e.commit_key < " LEDGER_BELOW_RUNNING
-    " ORDER BY e.commit_key, e.global_position LIMIT $2::bigint) AS e "
-    "WHERE start.global_position = $1::bigint"};
+const Statement kReadAllFromStart = {"ledger_read_all_from_start",
+                                     LEDGER_READ_ALL_FROM_START(LEDGER_EVENT_COLUMNS)};
+const Statement kReadAllAfter = {"ledger_read_all_after",
+                                 LEDGER_READ_ALL_AFTER(LEDGER_EVENT_COLUMNS)};
+const Statement kReadAllFromStartNoBody = {"ledger_read_all_from_start_no_body",
+                                           LEDGER_READ_ALL_FROM_START(LEDGER_EVENT_COLUMNS_NO_BODY)};
+const Statement kReadAllAfterNoBody = {"ledger_read_all_after_no_body",
+                                       LEDGER_READ_ALL_AFTER(LEDGER_EVENT_COLUMNS_NO_BODY)};
 
 const Statement kEventExists = {"ledger_event_exists",
                                 "SELECT 1 FROM events WHERE global_position = $1::bigint"};
@@ -142,13 +155,17 @@ std::span<const Statement> AllStatements() {
   static const Statement kAll[] = {
       kCreateStreams,     kLockStreams,      kCurrentXid,       kFindEvents,
       kInsertEvents,      kUpdateStreams,    kDropPlaceholders, kNotify,
-      kReadStream,        kReadAllFromStart, kReadAllAfter,     kEventExists,
+      kReadStream,        kReadAllFromStart, kReadAllAfter,     kReadAllFromStartNoBody,
+      kReadAllAfterNoBody, kEventExists,
       kLogStateFromStart, kLogStateAfter,    kLockAllStreams,   kReadHeads,
       kMaxPosition,       kUpsertStreams,    kAdvancePosition,
   };
   return kAll;
 }
 
+#undef LEDGER_READ_ALL_FROM_START
+#undef LEDGER_READ_ALL_AFTER
+#undef LEDGER_EVENT_COLUMNS_NO_BODY
 #undef LEDGER_EVENT_COLUMNS
 #undef LEDGER_BELOW_RUNNING
 #undef LEDGER_HEAD_COLUMNS

@@ -45,6 +45,9 @@ extern const Statement kNotify;            // wakes LISTENers; its own transacti
 extern const Statement kReadStream;  // $1 stream, $2 from version, $3 as_of|NULL, $4 limit|NULL
 extern const Statement kReadAllFromStart;   // $1 limit|NULL
 extern const Statement kReadAllAfter;       // $1 after position, $2 limit|NULL
+// The same two with raw_body NULL (ReadAllOptions::with_raw_body false).
+extern const Statement kReadAllFromStartNoBody;
+extern const Statement kReadAllAfterNoBody;
 extern const Statement kEventExists;        // $1 position
 extern const Statement kLogStateFromStart;  // is the first event readable?
 extern const Statement kLogStateAfter;      // $1 position: is the next event readable?

@@ -50,6 +50,29 @@ TEST_CASE("store: pooled connections killed by the server are replaced") {
   CHECK(t.store->WaitForEvents(GlobalPosition(0), std::chrono::milliseconds(10)).ok());
 }
 
+TEST_CASE("store: ReadAll without bodies reads none from PostgreSQL, from the start and after") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  AppendRequest request = MakeAppend(UniqueStream("stripe"), ExpectedVersion::NoStream(), 3);
+  for (NewEvent& e : request.events) e.raw_body = std::string("{\"raw\": true}");
+  REQUIRE(t.store->Append(request).ok());
+  for (GlobalPosition after : {GlobalPosition(0), GlobalPosition(1)}) {
+    Result<std::vector<RecordedEvent>> with = t.store->ReadAll(after, 10, ReadAllOptions{});
+    Result<std::vector<RecordedEvent>> without =
+        t.store->ReadAll(after, 10, ReadAllOptions{.with_raw_body = false});
+    REQUIRE(with.ok());
+    REQUIRE(without.ok());
+    REQUIRE(with->size() == without->size());
+    REQUIRE_FALSE(with->empty());
+    for (std::size_t i = 0; i < with->size(); ++i) {
+      CHECK((*with)[i].raw_body == std::optional<std::string>("{\"raw\": true}"));
+      CHECK_FALSE((*without)[i].raw_body.has_value());
+      CHECK((*without)[i].payload == (*with)[i].payload);
+      CHECK((*without)[i].global_position == (*with)[i].global_position);
+    }
+  }
+}
+
 TEST_CASE("store: one event id appended to two streams at once is stored once") {
   ManualClock clock(kT0);
   TestStore t(&clock);
