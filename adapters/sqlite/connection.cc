@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <string>
+#include <thread>
 
 #include "adapters/sqlite/sqlite_status.h"
 
@@ -36,9 +38,7 @@ Status Connection::Configure(const ConnectionOptions& options) {
 
   if (!is_memory()) {
     // The first statement that reads the file: a non-database fails here (FailedPrecondition).
-    LEDGER_ASSIGN_OR_RETURN(Statement wal, Prepare("PRAGMA journal_mode=WAL"));
-    LEDGER_ASSIGN_OR_RETURN(bool row, wal.Step());
-    std::string mode = row ? wal.ColumnText(0) : "";
+    LEDGER_ASSIGN_OR_RETURN(std::string mode, SetWalMode(options.busy_timeout));
     if (mode != "wal") {
       // Without WAL, readers would block the writer and the other way round.
       return FailedPrecondition("could not put " + path_ + " into WAL mode (journal mode is '" +
@@ -50,6 +50,29 @@ Status Connection::Configure(const ConnectionOptions& options) {
   LEDGER_RETURN_IF_ERROR(ExecScript("PRAGMA cache_size=-" + std::to_string(options.cache_kib)));
   if (options.read_only) LEDGER_RETURN_IF_ERROR(Run("PRAGMA query_only=ON"));
   return Status::Ok();
+}
+
+Result<std::string> Connection::SetWalMode(std::chrono::milliseconds busy_timeout) {
+  // Several connections opening a new file at once: the one switching it to WAL holds a lock
+  // on which SQLite answers the others SQLITE_BUSY at once, without calling the busy handler
+  // (to avoid a deadlock). So this one statement waits out the busy timeout by itself.
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  while (true) {
+    std::string mode;
+    int rc = sqlite3_exec(
+        db_, "PRAGMA journal_mode=WAL",
+        [](void* out, int columns, char** values, char**) {
+          if (columns > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+          return 0;
+        },
+        &mode, nullptr);
+    if (rc == SQLITE_OK) return mode;
+    bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+    if (!busy || std::chrono::steady_clock::now() >= deadline) {
+      return SqliteError(db_, rc, "running `PRAGMA journal_mode=WAL` on " + path_);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Connection::~Connection() {

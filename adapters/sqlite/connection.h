@@ -67,6 +67,8 @@ class Connection {
  private:
   Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   [[nodiscard]] Status Configure(const ConnectionOptions& options);
+  // PRAGMA journal_mode=WAL, retried while the file is busy, up to `busy_timeout`; the mode.
+  Result<std::string> SetWalMode(std::chrono::milliseconds busy_timeout);
 
   sqlite3* db_;
   std::string path_;
