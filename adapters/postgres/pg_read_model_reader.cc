@@ -57,26 +57,6 @@ Result<T> WithConnection(pg::PgPool& pool, F read) {
   }
 }
 
-std::string CheckpointSql(const std::string& table) {
-  return "SELECT name, version, position, events, updated_at FROM " + table +
-         " ORDER BY name COLLATE \"C\"";
-}
-
-std::vector<Checkpoint> DecodeCheckpoints(const PgResult& r) {
-  std::vector<Checkpoint> all;
-  all.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    Checkpoint c;
-    c.name = std::string(r.Get(i, 0));
-    c.version = static_cast<std::uint32_t>(r.GetInt64(i, 1));
-    c.position = GlobalPosition(static_cast<std::uint64_t>(r.GetInt64(i, 2)));
-    c.events = static_cast<std::uint64_t>(r.GetInt64(i, 3));
-    c.updated_at = pg::DecodeTimestamp(r.Get(i, 4));
-    all.push_back(std::move(c));
-  }
-  return all;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<PgReadModelReader>> PgReadModelReader::Open(const std::string& url,
@@ -153,7 +133,7 @@ Result<queries::ReadSet> PgReadModelReader::Read(const queries::Scope& scope,
           selects.push_back(pipeline.SqlCached(statement.sql, statement.params));
         }
         std::optional<std::size_t> checkpoints;
-        if (with_checkpoints) checkpoints = pipeline.SqlCached(CheckpointSql(checkpoint_table));
+        if (with_checkpoints) checkpoints = pipeline.SqlCached(pg::AllCheckpointsSql(checkpoint_table));
         pipeline.Sql("COMMIT");
         std::vector<Result<PgResult>> results = pipeline.Run();
         for (std::size_t i = 0; i < results.size(); ++i) {
@@ -178,7 +158,7 @@ Result<queries::ReadSet> PgReadModelReader::Read(const queries::Scope& scope,
           }
           set.lists.push_back(std::move(rows));
         }
-        if (checkpoints) set.checkpoints = DecodeCheckpoints(*results[*checkpoints]);
+        if (checkpoints) set.checkpoints = pg::DecodeCheckpoints(*results[*checkpoints]);
         return set;
       });
 }
@@ -188,10 +168,10 @@ Result<std::vector<Checkpoint>> PgReadModelReader::LoadCheckpoints() {
   return WithConnection<std::vector<Checkpoint>>(
       *pool_, [&](PgConnection& conn) -> Result<std::vector<Checkpoint>> {
         pg::Pipeline pipeline(conn);
-        pipeline.SqlCached(CheckpointSql(table));
+        pipeline.SqlCached(pg::AllCheckpointsSql(table));
         std::vector<Result<PgResult>> results = pipeline.Run();
         if (!results.front().ok()) return ReadStatus(conn, results.front().status(), table);
-        return DecodeCheckpoints(*results.front());
+        return pg::DecodeCheckpoints(*results.front());
       });
 }
 

@@ -230,6 +230,28 @@ static std::vector<std::string> ColumnNames(const TableSpec& table) {
   return names;
 }
 
+std::string AllCheckpointsSql(const std::string& qualified) {
+  return "SELECT name, version, position, events, updated_at FROM " + qualified +
+         " ORDER BY name COLLATE \"C\"";
+}
+
+Checkpoint DecodeCheckpoint(const PgResult& result, int row) {
+  Checkpoint c;
+  c.name = std::string(result.Get(row, 0));
+  c.version = static_cast<std::uint32_t>(result.GetInt64(row, 1));
+  c.position = GlobalPosition(static_cast<std::uint64_t>(result.GetInt64(row, 2)));
+  c.events = static_cast<std::uint64_t>(result.GetInt64(row, 3));
+  c.updated_at = DecodeTimestamp(result.Get(row, 4));
+  return c;
+}
+
+std::vector<Checkpoint> DecodeCheckpoints(const PgResult& result) {
+  std::vector<Checkpoint> all;
+  all.reserve(static_cast<std::size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) all.push_back(DecodeCheckpoint(result, i));
+  return all;
+}
+
 std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
   std::string set;
   for (const auto& column : table.columns) {

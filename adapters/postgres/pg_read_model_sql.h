@@ -8,9 +8,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/postgres/pg_params.h"
 #include "adapters/postgres/pg_result.h"
+#include "engine/checkpoint_store.h"
 #include "projections/read_model.h"
 #include "queries/list_query.h"
 
@@ -42,6 +44,13 @@ Result<Params> RowArrays(const projections::TableSpec& table,
 
 // Statements over the schema-qualified physical table `qualified`, taking KeyArrays or
 // RowArrays as parameters: upsert every row, delete by key, fetch by key, scan in key order.
+// Every checkpoint of `qualified` (the checkpoint table), ordered by name bytewise; its rows as
+// Checkpoints (the reader's and the store's LoadCheckpoints).
+std::string AllCheckpointsSql(const std::string& qualified);
+std::vector<Checkpoint> DecodeCheckpoints(const PgResult& result);
+// Row `row` of a result whose columns are name, version, position, events, updated_at.
+Checkpoint DecodeCheckpoint(const PgResult& result, int row);
+
 std::string UpsertSql(const projections::TableSpec& table, const std::string& qualified);
 
 std::string DeleteSql(const projections::TableSpec& table, const std::string& qualified);

@@ -190,16 +190,6 @@ Result<T> WithConnection(pg::PgPool& pool, F work) {
   }
 }
 
-Checkpoint DecodeCheckpoint(const PgResult& r, int i) {
-  Checkpoint c;
-  c.name = std::string(r.Get(i, 0));
-  c.version = static_cast<std::uint32_t>(r.GetInt64(i, 1));
-  c.position = GlobalPosition(static_cast<std::uint64_t>(r.GetInt64(i, 2)));
-  c.events = static_cast<std::uint64_t>(r.GetInt64(i, 3));
-  c.updated_at = pg::DecodeTimestamp(r.Get(i, 4));
-  return c;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -273,19 +263,16 @@ Result<std::optional<Checkpoint>> PgReadModelStore::LoadCheckpoint(std::string_v
       *pool_, [&](PgConnection& conn, bool&) -> Result<std::optional<Checkpoint>> {
         LEDGER_ASSIGN_OR_RETURN(PgResult r, conn.Query(sql, std::move(Params().Text(name))));
         if (r.rows() == 0) return std::optional<Checkpoint>();
-        return std::optional<Checkpoint>(DecodeCheckpoint(r, 0));
+        return std::optional<Checkpoint>(pg::DecodeCheckpoint(r, 0));
       });
 }
 
 Result<std::vector<Checkpoint>> PgReadModelStore::LoadCheckpoints() {
-  const std::string sql = "SELECT name, version, position, events, updated_at FROM " +
-                          Ident(schema_) + "." + kCheckpointTable + " ORDER BY name COLLATE \"C\"";
+  const std::string sql = pg::AllCheckpointsSql(Ident(schema_) + "." + kCheckpointTable);
   return WithConnection<std::vector<Checkpoint>>(
       *pool_, [&](PgConnection& conn, bool&) -> Result<std::vector<Checkpoint>> {
         LEDGER_ASSIGN_OR_RETURN(PgResult r, conn.Query(sql));
-        std::vector<Checkpoint> all;
-        for (int i = 0; i < r.rows(); ++i) all.push_back(DecodeCheckpoint(r, i));
-        return all;
+        return pg::DecodeCheckpoints(r);
       });
 }
 
@@ -386,7 +373,7 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
     if (moved.rows() != 1) {
       return Conflict("checkpoint '" + std::string(shadow_checkpoint) + "' moved on");
     }
-    Checkpoint promoted = DecodeCheckpoint(moved, 0);
+    Checkpoint promoted = pg::DecodeCheckpoint(moved, 0);
     std::vector<std::string> shadows;
     for (const TableSpec& table : tables) {
       shadows.push_back(projections::PhysicalTableName(table, TableSet::kShadow));
