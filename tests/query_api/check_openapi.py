@@ -35,12 +35,28 @@ def main():
     subprocess.run([binary, "-tc=responses of every query route are recorded*"], env=env,
                    check=True)
 
-    failures = []
-    answered = set()
     with open(samples_path, encoding="utf-8") as f:
         samples = [json.loads(line) for line in f]
     if not samples:
         sys.exit("check_openapi: no responses were recorded")
+    failures, answered = check_samples(spec, samples)
+    for pattern in spec["paths"]:
+        if pattern not in answered and pattern not in CHECKED_ELSEWHERE:
+            failures.append(f"{pattern}: no 200 response was checked")
+    for failure in failures:
+        print("check_openapi:", failure, file=sys.stderr)
+    print(f"check_openapi: {len(samples)} responses, {len(failures)} mismatches")
+    return 1 if failures else 0
+
+
+def check_samples(spec, samples):
+    """Validates recorded answers ({pattern, target, status, body}) against the file's schemas.
+
+    Returns the failures (text) and the set of patterns answered 200. Shared with
+    tests/console/check_console_openapi.py.
+    """
+    failures = []
+    answered = set()
     for sample in samples:
         pattern, status = sample["pattern"], str(sample["status"])
         where = f'{sample["target"]} -> {status}'
@@ -64,13 +80,7 @@ def main():
             failures.append(f"{where}: {error.json_path}: {error.message[:300]}")
         if status == "200":
             answered.add(pattern)
-    for pattern in spec["paths"]:
-        if pattern not in answered and pattern not in CHECKED_ELSEWHERE:
-            failures.append(f"{pattern}: no 200 response was checked")
-    for failure in failures:
-        print("check_openapi:", failure, file=sys.stderr)
-    print(f"check_openapi: {len(samples)} responses, {len(failures)} mismatches")
-    return 1 if failures else 0
+    return failures, answered
 
 
 def resolve(spec, ref):
