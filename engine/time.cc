@@ -37,12 +37,30 @@ std::string FormatRfc3339(Timestamp t) {
   std::int64_t days = FloorDiv(seconds, 86400);
   std::int64_t second_of_day = seconds - days * 86400;
   year_month_day ymd{sys_days{std::chrono::days{days}}};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
-                static_cast<int>(second_of_day % 60), static_cast<int>(fraction));
-  return buf;
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    // Outside what four digits hold: rare enough for snprintf's sign and width handling.
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                  static_cast<int>(second_of_day % 60), static_cast<int>(fraction));
+    return buf;
+  }
+  // Digit by digit: the query API formats a dozen times per row, and snprintf's format parsing
+  // was a visible share of a page's CPU (docs/performance.md, "Query API").
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  auto put = [&out](std::size_t end, std::int64_t value, int digits) {
+    for (int i = 1; i <= digits; ++i, value /= 10) out[end - i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, year, 4);
+  put(7, static_cast<unsigned>(ymd.month()), 2);
+  put(10, static_cast<unsigned>(ymd.day()), 2);
+  put(13, second_of_day / 3600, 2);
+  put(16, second_of_day / 60 % 60, 2);
+  put(19, second_of_day % 60, 2);
+  put(26, fraction, 6);
+  return out;
 }
 
 Result<Timestamp> ParseRfc3339(std::string_view text) {

@@ -36,9 +36,8 @@ http::HttpResponse NotFound(const Resource& resource, std::string_view id) {
                              resource.name + ": nothing found under '" + std::string(id) + "'");
 }
 
-http::HttpResponse JsonBody(const json::value& body) {
-  return http::JsonResponse(200, json::serialize(body));
-}
+// About what one read-model row takes as JSON text, to size a page's body up front.
+constexpr std::size_t kRowTextEstimate = 768;
 
 struct QueryService {
   std::shared_ptr<const auth::TokenVerifier> verifier;
@@ -174,16 +173,19 @@ struct QueryService {
     if (auto* refusal = std::get_if<http::HttpResponse>(&read)) return std::move(*refusal);
     Snapshot& snapshot = std::get<Snapshot>(read);
     std::vector<Row>& page = snapshot.lists.front();
-    json::value next_cursor = nullptr;
+    std::optional<std::string> next_cursor;
     if (page.size() > params.limit) {
       page.erase(page.begin() + static_cast<std::ptrdiff_t>(params.limit), page.end());
-      next_cursor = json::string(EncodeCursor(resource, page.back()));
+      next_cursor = EncodeCursor(resource, page.back());
     }
-    Result<json::array> items = RowsToJson(page);
-    if (!items.ok()) return ReaderError(items.status());
-    return JsonBody(json::object{{"items", std::move(items).value()},
-                                 {"next_cursor", std::move(next_cursor)},
-                                 {"position", snapshot.position.value()}});
+    // Written as text, with no document in between (row_json.h).
+    std::string body = "{\"items\":";
+    body.reserve(page.size() * kRowTextEstimate);
+    if (Status written = AppendRowsJson(page, body); !written.ok()) return ReaderError(written);
+    body += ",\"next_cursor\":";
+    body += next_cursor ? json::serialize(json::string_view(*next_cursor)) : "null";
+    body += ",\"position\":" + std::to_string(snapshot.position.value()) + "}";
+    return http::JsonResponse(200, std::move(body));
   }
 
   // The row under `id` and its embedded rows, asked for together: the embedded queries are
@@ -216,24 +218,19 @@ struct QueryService {
     if (auto* refusal = std::get_if<http::HttpResponse>(&read)) return std::move(*refusal);
     Snapshot& snapshot = std::get<Snapshot>(read);
     if (snapshot.lists.front().empty()) return NotFound(resource, id);
-    Result<json::object> object = RowToJson(snapshot.lists.front().front());
-    if (!object.ok()) return ReaderError(object.status());
+    std::string body;
+    if (Status written = AppendRowJson(snapshot.lists.front().front(), body); !written.ok()) {
+      return ReaderError(written);
+    }
+    body.pop_back();  // the row object's closing brace: the embedded rows go inside it
     for (std::size_t i = 0; i < detail.embedded.size(); ++i) {
-      Result<json::array> children = RowsToJson(snapshot.lists[i + 1]);
-      if (!children.ok()) return ReaderError(children.status());
-      (*object)[detail.embedded[i].field] = std::move(children).value();
+      body += ',' + json::serialize(json::string_view(detail.embedded[i].field)) + ':';
+      if (Status written = AppendRowsJson(snapshot.lists[i + 1], body); !written.ok()) {
+        return ReaderError(written);
+      }
     }
-    return JsonBody(std::move(*object));
-  }
-
-  static Result<json::array> RowsToJson(const std::vector<Row>& rows) {
-    json::array out;
-    out.reserve(rows.size());
-    for (const Row& row : rows) {
-      LEDGER_ASSIGN_OR_RETURN(json::object item, RowToJson(row));
-      out.emplace_back(std::move(item));
-    }
-    return out;
+    body += '}';
+    return http::JsonResponse(200, std::move(body));
   }
 
   // Runs `work` (returning the response) on the blocking pool; an exception from a reader is

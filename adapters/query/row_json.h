@@ -7,14 +7,26 @@
 #define LEDGER_ADAPTERS_QUERY_ROW_JSON_H_
 
 #include <boost/json/object.hpp>
+#include <span>
+#include <string>
 
 #include "engine/result.h"
 #include "projections/read_model.h"
 
 namespace ledger::query {
 
+// Appends the row's JSON text to `out`. This is the one definition of the format: a list page
+// writes its rows straight into the response body with it, with no document in between (the
+// page's CPU was mostly building and freeing that document; docs/performance.md, "Query API").
 // Internal if a JSON column holds text that does not parse (stored documents are written
-// minified by projectors, so that would be a bug or a damaged store, not bad input).
+// minified by projectors, so that would be a bug or a damaged store, not bad input); `out` may
+// then hold part of the row.
+Status AppendRowJson(const projections::Row& row, std::string& out);
+
+// The rows as a JSON array's text, appended to `out`.
+Status AppendRowsJson(std::span<const projections::Row> rows, std::string& out);
+
+// The same row as a document, for responses that add fields to it.
 Result<boost::json::object> RowToJson(const projections::Row& row);
 
 }  // namespace ledger::query

@@ -10,6 +10,11 @@ TEST_CASE("RFC 3339 formatting is fixed-width UTC with microseconds") {
   CHECK(FormatRfc3339(Timestamp(1'795'000'000'123'456)) == "2026-11-18T11:06:40.123456Z");
   CHECK(FormatRfc3339(Timestamp(-1)) == "1969-12-31T23:59:59.999999Z");
   CHECK(FormatRfc3339(Timestamp(951'782'400'000'000)) == "2000-02-29T00:00:00.000000Z");
+  // The last and first instants four year digits hold, and the years beyond them.
+  CHECK(FormatRfc3339(Timestamp(253'402'300'799'999'999)) == "9999-12-31T23:59:59.999999Z");
+  CHECK(FormatRfc3339(Timestamp(-62'167'219'200'000'000)) == "0000-01-01T00:00:00.000000Z");
+  CHECK(FormatRfc3339(Timestamp(253'402'300'800'000'000)) == "10000-01-01T00:00:00.000000Z");
+  CHECK(FormatRfc3339(Timestamp(-62'167'219'200'000'001)) == "-001-12-31T23:59:59.999999Z");
 }
 
 TEST_CASE("RFC 3339 parsing") {

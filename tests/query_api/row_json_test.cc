@@ -5,7 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <cstdint>
+#include <limits>
 #include <set>
+#include <vector>
 
 #include "adapters/query/query_params.h"
 #include "adapters/query/resources.h"
@@ -49,12 +52,39 @@ TEST_CASE("a row is an object of every column but tenant_id, each in its JSON ty
   CHECK(o.begin()->key() == "order_id");
 }
 
+TEST_CASE("a row's text is exactly its document serialized, with every string escaped") {
+  Row row = Order();
+  row.SetText("customer_name", "Ada \"the\" Countess\\\n\t\x7f\x01 \xc3\xa9\xe2\x82\xac")
+      .SetInt("amount_discount_minor", std::numeric_limits<std::int64_t>::min())
+      .SetBool("cancelled", true)
+      .SetJson("shipping", R"({ "name" : "Ada",  "n": 1.5e0 })");
+  std::string text;
+  REQUIRE(AppendRowJson(row, text).ok());
+  json::value parsed = json::parse(text);
+  CHECK(parsed.at("customer_name") == "Ada \"the\" Countess\\\n\t\x7f\x01 \xc3\xa9\xe2\x82\xac");
+  CHECK(parsed.at("amount_discount_minor").as_int64() == std::numeric_limits<std::int64_t>::min());
+  CHECK(parsed.at("cancelled") == true);
+  CHECK(parsed.at("shipping") == json::parse(R"({"name":"Ada","n":1.5})"));
+  // Compact, in declaration order: the same bytes as serializing the document.
+  CHECK(text == json::serialize(RowToJson(row).value()));
+  CHECK(text.find("\"shipping\":{\"name\":\"Ada\",") != std::string::npos);
+
+  std::string rows;
+  REQUIRE(AppendRowsJson(std::vector<Row>{row, Order()}, rows).ok());
+  CHECK(rows == "[" + text + "," + json::serialize(RowToJson(Order()).value()) + "]");
+  std::string none;
+  REQUIRE(AppendRowsJson(std::vector<Row>{}, none).ok());
+  CHECK(none == "[]");
+}
+
 TEST_CASE("a JSON column that does not parse is an internal error, not a string") {
   Row row = Order();
   row.SetJson("shipping", "{not json");
   Result<json::object> o = RowToJson(row);
   CHECK(o.status().code() == StatusCode::kInternal);
   CHECK(o.status().message().find("shipping") != std::string::npos);
+  std::string text;
+  CHECK(AppendRowJson(row, text).code() == StatusCode::kInternal);
 }
 
 TEST_CASE("the standard resources are consistent with their tables") {
