@@ -2,12 +2,15 @@
 // ledger side of bench/run's "rebuild" row. Prints one JSON line (bench/README.md).
 //
 //   ledger_bench_rebuild --database-url URL [--batch-size N] [--projectors a,b,...] [--digest]
+//                        [--rebuild-buffer-mib N]
 //
 // Runs projections::ProjectToHead with every standard projector (StandardProjectors, what
 // `ledger serve` runs; or those named by --projectors) named in force_rebuild, as
 // `ledger rebuild` does: each projector's tables are created as shadow tables, filled from
-// position 0 in batches (ReadAll, the projectors, one ReadModelStore::Commit per batch with
-// the checkpoints) and swapped in when caught up. The database must hold a migrated ledger
+// position 0 in batches (ReadAll, the projectors), their rows held in the write-back buffer
+// and written with the checkpoints by ReadModelStore::CommitBulk whenever it passes
+// --rebuild-buffer-mib (default RunnerOptions', 64; 0: one ReadModelStore::Commit per batch,
+// the runtime before the buffer), and swapped in when caught up. The database must hold a migrated ledger
 // with its log imported; read models already there are replaced.
 //
 // Reports the events read per second over the whole rebuild (from the first read to the last
@@ -40,6 +43,7 @@ struct Options {
   std::size_t batch_size = projections::RunnerOptions{}.batch_size;
   std::string projectors;  // comma-separated names; empty: every standard projector
   bool digest = false;
+  std::size_t rebuild_buffer_mib = projections::RunnerOptions{}.rebuild_buffer_bytes >> 20;
 };
 
 std::vector<std::string> SplitNames(const std::string& list) {
@@ -109,6 +113,7 @@ int Run(const Options& options) {
   for (projections::Projector* p : projectors) names.emplace_back(p->name());
   projections::RunnerOptions runner;
   runner.batch_size = options.batch_size;
+  runner.rebuild_buffer_bytes = options.rebuild_buffer_mib << 20;
   double rss_before_mib = StatusKb("VmRSS") / 1024;
 
   std::uint64_t events_read = 0;
@@ -137,6 +142,7 @@ int Run(const Options& options) {
   for (const std::string& name : names) projector_names.emplace_back(name);
   line["projector_names"] = std::move(projector_names);
   line["batch_size"] = options.batch_size;
+  line["rebuild_buffer_mib"] = options.rebuild_buffer_mib;
   line["ops"] = events_read;
   line["seconds"] = seconds;
   line["rate"] = static_cast<double>(events_read) / seconds;
@@ -173,6 +179,8 @@ int main(int argc, char** argv) {
       "batch-size", po::value(&options.batch_size), "events per read of the log and per commit")(
       "projectors", po::value(&options.projectors),
       "comma-separated projector names to rebuild (default: every standard projector)")(
+      "rebuild-buffer-mib", po::value(&options.rebuild_buffer_mib),
+      "MiB of rows held before each bulk write (0: commit every batch)")(
       "digest", po::bool_switch(&options.digest),
       "after the rebuild, add the read models' digest to the line");
   po::variables_map vm;

@@ -54,6 +54,15 @@ constexpr std::size_t kWrittenBits = std::size_t{1} << 23;  // 1 MiB per table c
 
 }  // namespace
 
+std::string RowIdentity(const TableSpec& table, const Key& key) {
+  std::string out;
+  out.reserve(table.name.size() + 48);
+  out += table.name;  // [a-z0-9_]: never the separator
+  out += '\x1e';
+  AppendKeyIdentity(key, out);
+  return out;
+}
+
 // --- RowCache ---------------------------------------------------------------------------------
 
 RowCache::RowCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
@@ -104,6 +113,12 @@ std::optional<std::optional<Row>> RowCache::Find(TableSet set, const TableSpec& 
 
 void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
                    const std::optional<Row>& row) {
+  std::optional<Row> copy = row;
+  Put(set, table, key, std::move(copy));
+}
+
+void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
+                   std::optional<Row>&& row) {
   std::string cache_key = CacheKey(set, table, key);
   if (row) {
     auto empty = empty_tables_.find({set, table.name});
@@ -112,12 +127,12 @@ void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
   if (auto it = index_.find(cache_key); it != index_.end()) {
     Node& node = *it->second;
     bytes_ -= node.bytes;
-    node.row = row;
+    node.row = std::move(row);
     node.bytes = cache_key.size() + RowBytes(node.row);
     bytes_ += node.bytes;
     lru_.splice(lru_.begin(), lru_, it->second);
   } else {
-    lru_.push_front(Node{std::move(cache_key), row, 0});
+    lru_.push_front(Node{std::move(cache_key), std::move(row), 0});
     Node& node = lru_.front();
     node.bytes = node.key.size() + RowBytes(node.row);
     bytes_ += node.bytes;
@@ -164,20 +179,14 @@ void RowCache::Clear() {
 
 // --- BatchWriter ------------------------------------------------------------------------------
 
-std::string BatchWriter::SlotKey(const TableSpec& table, const Key& key) {
-  std::string out;
-  out.reserve(table.name.size() + 48);
-  out += table.name;
-  out += '\x1e';
-  AppendKeyIdentity(key, out);
-  return out;
-}
-
 Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& key) {
-  std::string slot_key = SlotKey(table, key);
+  std::string slot_key = RowIdentity(table, key);
   if (auto it = slots_.find(slot_key); it != slots_.end()) return it->second.row;
   std::optional<std::optional<Row>> known;
-  if (cache_ != nullptr) known = cache_->Find(set_, table, key);
+  if (buffer_ != nullptr) {
+    if (const std::optional<Row>* held = buffer_->Find(slot_key)) known = *held;
+  }
+  if (!known && cache_ != nullptr) known = cache_->Find(set_, table, key);
   if (!known) {
     LEDGER_ASSIGN_OR_RETURN(std::vector<std::optional<Row>> fetched,
                             store_.Fetch(table, set_, std::span<const Key>(&key, 1)));
@@ -190,7 +199,7 @@ Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& k
 }
 
 BatchWriter::Slot& BatchWriter::Touch(const TableSpec& table, const Key& key) {
-  std::string slot_key = SlotKey(table, key);
+  std::string slot_key = RowIdentity(table, key);
   auto [it, inserted] = slots_.try_emplace(slot_key);
   Slot& slot = it->second;
   if (inserted) {
@@ -228,9 +237,24 @@ std::vector<RowChange> BatchWriter::TakeChanges() {
   return out;
 }
 
+void BatchWriter::TakeChangesInto(WriteBackBuffer& buffer) {
+  for (std::string& slot_key : changes_) {
+    Slot& slot = slots_.at(slot_key);
+    buffer.Put(std::move(slot_key), RowChange{slot.table, std::move(slot.key), std::move(slot.row)});
+  }
+  slots_.clear();
+  changes_.clear();
+}
+
 void BatchWriter::CommittedTo(RowCache& cache, TableSet set,
                               const std::vector<RowChange>& committed) {
   for (const RowChange& change : committed) cache.Put(set, *change.table, change.key, change.row);
+}
+
+void BatchWriter::CommittedTo(RowCache& cache, TableSet set, std::vector<RowChange>&& committed) {
+  for (RowChange& change : committed) {
+    cache.Put(set, *change.table, change.key, std::move(change.row));
+  }
 }
 
 }  // namespace ledger::projections

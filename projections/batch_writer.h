@@ -28,8 +28,13 @@
 
 #include "projections/projector.h"
 #include "projections/read_model_store.h"
+#include "projections/write_back_buffer.h"
 
 namespace ledger::projections {
+
+// A row's identity among every table's rows: the table's name and each key part's type and
+// bytes. Equal exactly when the table and CanonicalKey are, and much cheaper to make.
+std::string RowIdentity(const TableSpec& table, const Key& key);
 
 class RowCache {
  public:
@@ -44,6 +49,7 @@ class RowCache {
 
   // The store holds `row` (or, nullopt, nothing) under `key` of `table` in `set`.
   void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
+  void Put(TableSet set, const TableSpec& table, const Key& key, std::optional<Row>&& row);
 
   // `table` in `set` was just created empty by the cache's owner: every key not Put since is
   // absent.
@@ -84,9 +90,11 @@ class BatchWriter final : public ProjectionWriter {
  public:
   // `cache`, if given, answers Gets the batch has not seen before asking the store, and
   // learns every row the batch reads from the store; the caller puts the batch's changes in
-  // once they are committed (CommittedTo).
-  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr)
-      : store_(store), set_(set), cache_(cache) {}
+  // once they are committed (CommittedTo). `buffer`, if given, holds changes of earlier
+  // batches not yet committed (a rebuild's write-back buffer): it answers before the cache.
+  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr,
+              const WriteBackBuffer* buffer = nullptr)
+      : store_(store), set_(set), cache_(cache), buffer_(buffer) {}
 
   Result<std::optional<Row>> Get(const TableSpec& table, const Key& key) override;
   void Upsert(Row row) override;
@@ -95,11 +103,15 @@ class BatchWriter final : public ProjectionWriter {
   // The batch's changes, one per touched row, in the order rows were first changed; clears
   // the writer for the next batch.
   std::vector<RowChange> TakeChanges();
+  // The same changes put into `buffer` (later ones replace what it held for a row); clears
+  // the writer for the next batch.
+  void TakeChangesInto(WriteBackBuffer& buffer);
 
   std::size_t pending() const { return changes_.size(); }
 
   // Puts `committed` (what TakeChanges returned, now committed) into `cache`.
   static void CommittedTo(RowCache& cache, TableSet set, const std::vector<RowChange>& committed);
+  static void CommittedTo(RowCache& cache, TableSet set, std::vector<RowChange>&& committed);
 
  private:
   struct Slot {
@@ -110,12 +122,12 @@ class BatchWriter final : public ProjectionWriter {
     Key key;
   };
 
-  static std::string SlotKey(const TableSpec& table, const Key& key);
   Slot& Touch(const TableSpec& table, const Key& key);
 
   ReadModelStore& store_;
   TableSet set_;
   RowCache* cache_;
+  const WriteBackBuffer* buffer_;
   std::unordered_map<std::string, Slot> slots_;
   std::vector<std::string> changes_;  // slot keys in first-change order
 };

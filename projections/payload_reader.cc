@@ -1,5 +1,6 @@
 #include "projections/payload_reader.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -11,15 +12,38 @@ namespace ledger::projections {
 
 namespace json = boost::json;
 
+namespace {
+
+// A parsed payload and the arena its values live in (destroyed after them).
+struct Document {
+  json::monotonic_resource arena;
+  std::optional<json::value> value;  // move-constructed, so it keeps the arena as storage
+};
+
+const json::object& EmptyObject() {
+  static const json::object empty;
+  return empty;
+}
+
+}  // namespace
+
+PayloadReader::PayloadReader(json::object object) {
+  auto owned = std::make_shared<json::object>(std::move(object));
+  object_ = owned.get();
+  document_ = std::move(owned);
+}
+
 PayloadReader PayloadReader::Parse(std::string_view text) {
+  auto document = std::make_shared<Document>();
   std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return PayloadReader(json::object());
-  return PayloadReader(std::move(v.get_object()));
+  document->value.emplace(json::parse(text, ec, json::storage_ptr(&document->arena)));
+  if (ec || !document->value->is_object()) return PayloadReader(nullptr, &EmptyObject());
+  const json::object* object = &document->value->get_object();
+  return PayloadReader(std::move(document), object);
 }
 
 const json::value* PayloadReader::Find(std::string_view key) const {
-  const json::value* v = object_.if_contains(key);
+  const json::value* v = object_->if_contains(key);
   return v == nullptr || v->is_null() ? nullptr : v;
 }
 
@@ -62,8 +86,8 @@ std::optional<std::string> PayloadReader::Json(std::string_view key) const {
 
 PayloadReader PayloadReader::Object(std::string_view key) const {
   const json::value* v = Find(key);
-  if (v == nullptr || !v->is_object()) return PayloadReader(json::object());
-  return PayloadReader(v->get_object());
+  if (v == nullptr || !v->is_object()) return PayloadReader(nullptr, &EmptyObject());
+  return PayloadReader(document_, &v->get_object());
 }
 
 const json::array* PayloadReader::Array(std::string_view key) const {

@@ -9,6 +9,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +23,7 @@ class PayloadReader {
  public:
   // A payload that is not a JSON object reads as an empty object.
   static PayloadReader Parse(std::string_view json);
-  explicit PayloadReader(boost::json::object object) : object_(std::move(object)) {}
+  explicit PayloadReader(boost::json::object object);
 
   std::optional<std::string> String(std::string_view key) const;
   // An integer within int64 (Boost.JSON keeps large non-negative numbers as uint64).
@@ -32,7 +33,7 @@ class PayloadReader {
   std::optional<Timestamp> Time(std::string_view key) const;
   // The member as minified JSON, or nullopt when absent or null.
   std::optional<std::string> Json(std::string_view key) const;
-  // The member if it is an object, else an empty reader.
+  // The member if it is an object, else an empty reader. Shares the parsed document: no copy.
   PayloadReader Object(std::string_view key) const;
   // The member if it is an array, else nullptr.
   const boost::json::array* Array(std::string_view key) const;
@@ -41,7 +42,14 @@ class PayloadReader {
   // The member, or nullptr when it is absent or JSON null.
   const boost::json::value* Find(std::string_view key) const;
 
-  boost::json::object object_;
+  PayloadReader(std::shared_ptr<const void> document, const boost::json::object* object)
+      : document_(std::move(document)), object_(object) {}
+
+  // The parsed document `object_` points into (null for the empty reader), shared by the
+  // readers of its members. A rebuild parses a payload per event and projector, so a parse
+  // allocates from one arena, freed at once.
+  std::shared_ptr<const void> document_;
+  const boost::json::object* object_;
 };
 
 // Cells from optional values: NULL when absent.

@@ -75,6 +75,13 @@ class ReadModelStore : public CheckpointStore {
   // CommitRequest). InvalidArgument if a row does not match its TableSpec.
   virtual Status Commit(const CommitRequest& request) = 0;
 
+  // Commit, for a request of many rows into kShadow tables (a rebuild's write-back buffer,
+  // runner.h): the same contract (atomic with the checkpoints, the same checks, the last
+  // change to a key wins), but a backend may load the rows another way. PostgreSQL streams
+  // them with binary COPY; a kLive request is always committed as Commit commits it, since
+  // queries read those tables. The default is Commit.
+  virtual Status CommitBulk(const CommitRequest& request) { return Commit(request); }
+
   // In one transaction: drops the live tables, renames the shadow ones to the live names, and
   // replaces the checkpoint `live_checkpoint` with the checkpoint `shadow_checkpoint` (renamed),
   // which must be at `expected` (else Conflict and nothing changes).

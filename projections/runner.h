@@ -7,6 +7,12 @@
 // shadow tables, filled from the start of the log under the checkpoint "<name>#rebuild", and
 // swapped in (ReadModelStore::PromoteShadow) once caught up, so queries see the old model
 // until the new one is complete. Projectors at the same position share each read of the log.
+//
+// A rebuild does not commit each batch: nothing reads shadow tables before the swap, so its
+// rows are held in memory across batches (RunnerOptions::rebuild_buffer_bytes) and written
+// with its checkpoint, in one transaction (ReadModelStore::CommitBulk), when that buffer is
+// full and when it catches up. A crash or failure loses only the rows not yet written; the
+// rebuild resumes from its checkpoint, so every event still takes effect exactly once.
 #ifndef LEDGER_PROJECTIONS_RUNNER_H_
 #define LEDGER_PROJECTIONS_RUNNER_H_
 
@@ -37,6 +43,10 @@ struct LiveTablesChanged {
 
 struct RunnerOptions {
   std::size_t batch_size = 1000;  // events per read of the log and per commit
+  // A rebuild's rows held in memory before they are written (ReadModelStore::CommitBulk, with
+  // the rebuild's checkpoint), in rough heap bytes; 0 commits each batch, as when following.
+  // On top of the row cache (32 MiB); a crash loses at most this much work.
+  std::size_t rebuild_buffer_bytes = std::size_t{64} << 20;
   // While following: how long to wait for new events before polling again.
   std::chrono::milliseconds idle_wait{500};
   // After a failed batch (store unavailable, lost leadership race): wait, then retry.

@@ -192,6 +192,38 @@ Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
   return status;
 }
 
+Status PgConnection::CopyInStream(std::string_view copy_sql,
+                                  const std::function<Result<bool>(std::string& part)>& fill) {
+  PgResult start(PQexec(conn_, std::string(copy_sql).c_str()));
+  if (start.raw() == nullptr || PQresultStatus(start.raw()) != PGRES_COPY_IN) {
+    return RecordError(start.raw());
+  }
+  std::string part;
+  Status failed;  // of `fill`: the COPY is abandoned, the server told why
+  for (bool more = true; more;) {
+    part.clear();
+    Result<bool> filled = fill(part);
+    if (!filled.ok()) {
+      failed = filled.status();
+      break;
+    }
+    more = *filled;
+    if (!part.empty() &&
+        PQputCopyData(conn_, part.data(), static_cast<int>(part.size())) != 1) {
+      return RecordError(nullptr);
+    }
+  }
+  if (PQputCopyEnd(conn_, failed.ok() ? nullptr : "the client abandoned the COPY") != 1) {
+    return RecordError(nullptr);
+  }
+  Status status;
+  while (PGresult* r = PQgetResult(conn_)) {
+    PgResult owned(r);
+    if (status.ok() && !ResultOk(r)) status = RecordError(r);
+  }
+  return failed.ok() ? status : failed;
+}
+
 int PgConnection::socket() const { return PQsocket(conn_); }
 
 Result<int> PgConnection::TakeNotifications() {

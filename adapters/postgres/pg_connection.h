@@ -7,6 +7,7 @@
 #ifndef LEDGER_ADAPTERS_POSTGRES_PG_CONNECTION_H_
 #define LEDGER_ADAPTERS_POSTGRES_PG_CONNECTION_H_
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <unordered_map>
@@ -66,6 +67,11 @@ class PgConnection {
 
   // COPY ... FROM STDIN: `copy_sql` starts it, `data` is the whole stream.
   Status CopyIn(std::string_view copy_sql, std::string_view data);
+  // COPY ... FROM STDIN streamed in parts, so the whole stream is never in memory: `fill`
+  // appends the next part to its (cleared) argument and returns false after the last part.
+  // An error from `fill` aborts the COPY (the server discards every row) and is returned.
+  Status CopyInStream(std::string_view copy_sql,
+                      const std::function<Result<bool>(std::string& part)>& fill);
 
   // Notifications (LISTEN): the socket to wait on, and how many arrived since the last call.
   int socket() const;

@@ -200,6 +200,61 @@ Result<Params> RowArrays(const TableSpec& table, std::span<const Row* const> row
 }
 
 // ---------------------------------------------------------------------------------------------
+// Binary COPY: a signature, flags and header extension; per tuple a field count and each
+// field as a length and its bytes (-1: NULL); -1 as the trailer.
+
+static void PutBigEndian(std::uint32_t v, int bytes, std::string& out) {
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+    out += static_cast<char>((v >> shift) & 0xff);
+  }
+}
+
+static Status AppendCopyField(const Value& value, ColumnType type, std::string& out) {
+  if (value.index() == 0) {
+    PutBigEndian(0xffffffffu, 4, out);
+    return Status::Ok();
+  }
+  LEDGER_ASSIGN_OR_RETURN(std::string bytes, EncodeValue(value, type));
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return InvalidArgument("a value is larger than PostgreSQL's 1 GB field limit");
+  }
+  PutBigEndian(static_cast<std::uint32_t>(bytes.size()), 4, out);
+  out += bytes;
+  return Status::Ok();
+}
+
+std::string CopyHeader() {
+  std::string out("PGCOPY\n\377\r\n\0", 11);
+  PutBigEndian(0, 4, out);  // flags
+  PutBigEndian(0, 4, out);  // header extension length
+  return out;
+}
+
+Status AppendCopyRow(const Row& row, std::string& out) {
+  const TableSpec& table = row.spec();
+  PutBigEndian(static_cast<std::uint32_t>(table.columns.size()), 2, out);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    LEDGER_RETURN_IF_ERROR(AppendCopyField(row.values()[c], table.columns[c].type, out));
+  }
+  return Status::Ok();
+}
+
+Status AppendCopyKey(const TableSpec& table, const Key& key, std::string& out) {
+  PutBigEndian(static_cast<std::uint32_t>(table.primary_key.size()), 2, out);
+  for (std::size_t k = 0; k < table.primary_key.size(); ++k) {
+    ColumnType type = table.columns[*table.ColumnIndex(table.primary_key[k])].type;
+    LEDGER_RETURN_IF_ERROR(AppendCopyField(key.at(k), type, out));
+  }
+  return Status::Ok();
+}
+
+std::string CopyTrailer() {
+  std::string out;
+  PutBigEndian(0xffffu, 2, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // SQL text. `qualified` is the schema-qualified physical table name.
 
 static std::string ColumnList(const TableSpec& table) {
@@ -252,7 +307,8 @@ std::vector<Checkpoint> DecodeCheckpoints(const PgResult& result) {
   return all;
 }
 
-std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
+// "ON CONFLICT (key) DO UPDATE SET" every other column to the incoming row's.
+static std::string OnConflictReplace(const TableSpec& table) {
   std::string set;
   for (const auto& column : table.columns) {
     if (std::find(table.primary_key.begin(), table.primary_key.end(), column.name) !=
@@ -261,10 +317,49 @@ std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
     }
     set += (set.empty() ? "" : ", ") + Ident(column.name) + " = excluded." + Ident(column.name);
   }
+  return " ON CONFLICT (" + KeyList(table) + ") DO " +
+         (set.empty() ? "NOTHING" : "UPDATE SET " + set);
+}
+
+std::string UpsertSql(const TableSpec& table, const std::string& qualified) {
   std::vector<std::string> names = ColumnNames(table);
   return "INSERT INTO " + qualified + " (" + ColumnList(table) + ") SELECT * FROM " +
-         Unnest(table, names) + " ON CONFLICT (" + KeyList(table) + ") DO " +
-         (set.empty() ? "NOTHING" : "UPDATE SET " + set);
+         Unnest(table, names) + OnConflictReplace(table);
+}
+
+std::string CopyRowsSql(const TableSpec& table, const std::string& target) {
+  return "COPY " + target + " (" + ColumnList(table) + ") FROM STDIN (FORMAT binary)";
+}
+
+std::string CopyKeysSql(const TableSpec& table, const std::string& target) {
+  return "COPY " + target + " (" + KeyList(table) + ") FROM STDIN (FORMAT binary)";
+}
+
+std::string StagingTableSql(const std::string& staging, const std::string& qualified) {
+  return "CREATE TEMPORARY TABLE " + Ident(staging) + " (LIKE " + qualified +
+         ") ON COMMIT DROP";
+}
+
+std::string StagingKeysSql(const TableSpec& table, const std::string& staging,
+                           const std::string& qualified) {
+  return "CREATE TEMPORARY TABLE " + Ident(staging) + " ON COMMIT DROP AS SELECT " +
+         KeyList(table) + " FROM " + qualified + " WITH NO DATA";
+}
+
+std::string UpsertFromStagingSql(const TableSpec& table, const std::string& qualified,
+                                 const std::string& staging) {
+  return "INSERT INTO " + qualified + " (" + ColumnList(table) + ") SELECT " +
+         ColumnList(table) + " FROM " + Ident(staging) + OnConflictReplace(table);
+}
+
+std::string DeleteStagedKeysSql(const TableSpec& table, const std::string& qualified,
+                                const std::string& staging) {
+  std::string match;
+  for (const std::string& column : table.primary_key) {
+    match += (match.empty() ? "" : " AND ") + std::string("t.") + Ident(column) + " = k." +
+             Ident(column);
+  }
+  return "DELETE FROM " + qualified + " t USING " + Ident(staging) + " k WHERE " + match;
 }
 
 static std::string KeyFilter(const TableSpec& table) {
@@ -390,7 +485,7 @@ std::string ReaderPolicyUsing(const TableSpec& table) {
 }  // namespace
 
 std::string CreateTableSql(const TableSpec& table, const std::string& schema,
-                           const std::string& physical) {
+                           const std::string& physical, bool for_bulk_load) {
   const std::string qualified = Ident(schema) + "." + Ident(physical);
   std::string sql = "CREATE TABLE " + qualified + " (";
   for (const auto& column : table.columns) {
@@ -402,7 +497,8 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
   // '' is what current_setting returns once a transaction-local setting has ended, '*' the
   // all-tenants scope: a row of either tenant would be visible where no tenant is meant.
   sql += "CONSTRAINT tenant_id_valid CHECK (tenant_id NOT IN ('', '*')), ";
-  sql += "CONSTRAINT " + Ident(physical + "_pkey") + " PRIMARY KEY (" + KeyList(table) + "));\n";
+  sql += "CONSTRAINT " + Ident(physical + "_pkey") + " PRIMARY KEY (" + KeyList(table) + "))";
+  sql += for_bulk_load ? " WITH (autovacuum_enabled = false);\n" : ";\n";
   for (std::size_t i = 0; i < table.indexes.size(); ++i) {
     std::string columns;
     for (const auto& c : table.indexes[i]) columns += (columns.empty() ? "" : ", ") + Ident(c);
@@ -425,6 +521,10 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
   sql += "REVOKE ALL ON " + qualified + " FROM PUBLIC;\n";
   sql += "GRANT SELECT ON " + qualified + " TO ledger_reader, ledger_auditor;\n";
   return sql;
+}
+
+std::string AutovacuumOnSql(const std::string& qualified) {
+  return "ALTER TABLE " + qualified + " RESET (autovacuum_enabled);\n";
 }
 
 std::string UpdateReaderPolicySql(const TableSpec& table, const std::string& schema,

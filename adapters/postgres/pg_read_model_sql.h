@@ -42,6 +42,32 @@ Result<Params> KeyArrays(const projections::TableSpec& table,
 Result<Params> RowArrays(const projections::TableSpec& table,
                          std::span<const projections::Row* const> rows);
 
+// PostgreSQL's binary COPY stream (COPY ... FROM STDIN (FORMAT binary)): the header, one
+// tuple per row (every column of the row, or the primary-key columns of a key, in the order
+// the COPY statement lists them: CopyRowsSql / CopyKeysSql), and the trailer. A value is
+// checked as RowArrays checks it (InvalidArgument).
+std::string CopyHeader();
+Status AppendCopyRow(const projections::Row& row, std::string& out);
+Status AppendCopyKey(const projections::TableSpec& table, const projections::Key& key,
+                     std::string& out);
+std::string CopyTrailer();
+
+// The bulk load of a shadow table (PgReadModelStore::CommitBulk). `target` is a
+// schema-qualified table of `table`'s columns (the shadow table, or a staging table made
+// with StagingTableSql), `staging` an unqualified temporary table's name.
+std::string CopyRowsSql(const projections::TableSpec& table, const std::string& target);
+std::string CopyKeysSql(const projections::TableSpec& table, const std::string& target);
+// A temporary table, dropped at commit, with the columns of `qualified` (all of them, or only
+// its primary key's).
+std::string StagingTableSql(const std::string& staging, const std::string& qualified);
+std::string StagingKeysSql(const projections::TableSpec& table, const std::string& staging,
+                           const std::string& qualified);
+// Every staged row upserted into `qualified`; every staged key deleted from it.
+std::string UpsertFromStagingSql(const projections::TableSpec& table,
+                                 const std::string& qualified, const std::string& staging);
+std::string DeleteStagedKeysSql(const projections::TableSpec& table,
+                                const std::string& qualified, const std::string& staging);
+
 // Statements over the schema-qualified physical table `qualified`, taking KeyArrays or
 // RowArrays as parameters: upsert every row, delete by key, fetch by key, scan in key order.
 // Every checkpoint of `qualified` (the checkpoint table), ordered by name bytewise; its rows as
@@ -76,8 +102,11 @@ Result<ListStatement> ListSql(const queries::Scope& scope, const queries::ListQu
 // The table, its indexes, row-level security and grants (the header lists the policies).
 // Index names are "<physical name>_pkey" and "<physical name>_ix<n>": PromoteShadow renames
 // them with the table, so a later shadow table can take the shadow names again.
+// A shadow table (`for_bulk_load`) is created with autovacuum off: it only grows until
+// PromoteShadow, which turns autovacuum back on (AutovacuumOnSql) after ANALYZE.
 std::string CreateTableSql(const projections::TableSpec& table, const std::string& schema,
-                           const std::string& physical);
+                           const std::string& physical, bool for_bulk_load = false);
+std::string AutovacuumOnSql(const std::string& qualified);
 
 // ALTER POLICY reader_tenant to the current definition, for a table created by an older
 // version whose policy may differ (CreateTables runs it on existing customer-scoped tables).

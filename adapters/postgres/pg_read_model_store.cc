@@ -324,7 +324,7 @@ Status PgReadModelStore::CreateTables(std::span<const TableSpec> tables, TableSe
              std::string ddl;
              for (std::size_t i = 0; i < tables.size(); ++i) {
                if (!existing.contains(names[i])) {
-                 ddl += CreateTableSql(tables[i], schema_, names[i]);
+                 ddl += CreateTableSql(tables[i], schema_, names[i], set == TableSet::kShadow);
                } else if (tables[i].customer_scoped) {
                  // A table made by an older version keeps its policy otherwise.
                  ddl += UpdateReaderPolicySql(tables[i], schema_, names[i]);
@@ -380,9 +380,15 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
     }
     LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
                             ExistingTables(conn, schema_, shadows));
+    std::string analyze;
     for (const std::string& shadow : shadows) {
       if (!existing.contains(shadow)) return FailedPrecondition("no table " + shadow);
+      // A bulk-loaded table has had no autovacuum, so no statistics: the planner would guess.
+      // Analysed before the live tables are locked, so queries wait only for the renames.
+      analyze += "ANALYZE " + Ident(schema_) + "." + Ident(shadow) + ";\n" +
+                 pg::AutovacuumOnSql(Ident(schema_) + "." + Ident(shadow));
     }
+    if (!analyze.empty()) LEDGER_RETURN_IF_ERROR(conn.Exec(analyze).status());
     for (std::size_t i = 0; i < tables.size(); ++i) {
       const std::string& live = tables[i].name;
       const std::string& shadow = shadows[i];
@@ -631,6 +637,154 @@ Status PgReadModelStore::Commit(const CommitRequest& request) {
                LEDGER_RETURN_IF_ERROR(conn.Exec("COMMIT"));
                return true;
              })
+      .status();
+}
+
+namespace {
+
+// A bulk load's rows per table (not per tenant: COPY takes every tenant's rows at once).
+using BulkPlan = std::map<std::string, TableChanges>;
+
+Result<BulkPlan> PlanBulk(const CommitRequest& request) {
+  std::unordered_map<std::string, std::size_t> last;  // table '\x1e' key identity -> change
+  last.reserve(request.changes.size());
+  std::vector<std::string> identities;
+  identities.reserve(request.changes.size());
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    LEDGER_RETURN_IF_ERROR(CheckChange(change));
+    identities.push_back(change.table->name + '\x1e' + KeyIdentity(change.key));
+    last[identities.back()] = i;
+  }
+  for (const CheckpointMove& move : request.checkpoints) {
+    LEDGER_RETURN_IF_ERROR(CheckCheckpoint(move.next));
+  }
+  BulkPlan plan;
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    if (last[identities[i]] != i) continue;
+    TableChanges& t = plan[change.table->name];
+    t.table = change.table;
+    if (change.row) {
+      t.upserts.push_back(&*change.row);
+    } else {
+      t.deletes.push_back(&change.key);
+    }
+  }
+  return plan;
+}
+
+// Streams `items` through `conn` with `copy_sql`, about a MiB per part; `append` adds one.
+template <typename T, typename Append>
+Status CopyItems(PgConnection& conn, const std::string& copy_sql, const std::vector<T>& items,
+                 Append append) {
+  constexpr std::size_t kPartBytes = std::size_t{1} << 20;
+  std::size_t next = 0;
+  bool header_sent = false;
+  return conn.CopyInStream(copy_sql, [&](std::string& part) -> Result<bool> {
+    if (!header_sent) {
+      part += pg::CopyHeader();
+      header_sent = true;
+    }
+    while (next < items.size() && part.size() < kPartBytes) {
+      LEDGER_RETURN_IF_ERROR(append(*items[next++], part));
+    }
+    if (next < items.size()) return true;
+    part += pg::CopyTrailer();
+    return false;
+  });
+}
+
+}  // namespace
+
+Status PgReadModelStore::CommitBulk(const CommitRequest& request) {
+  // Queries read live tables: they keep Commit's statements and short locks.
+  if (request.set != TableSet::kShadow) return Commit(request);
+  LEDGER_ASSIGN_OR_RETURN(BulkPlan plan, PlanBulk(request));
+  if (plan.empty() && request.checkpoints.empty()) return Status::Ok();
+  const std::string checkpoints = Ident(schema_) + "." + kCheckpointTable;
+
+  auto load = [&](PgConnection& conn) -> Status {
+    // As for Commit's shadow batches: no query waits on this, and the checkpoint is lost
+    // with the rows if the WAL is.
+    LEDGER_RETURN_IF_ERROR(
+        conn.Exec("SELECT set_config('synchronous_commit', 'off', true)").status());
+    // The checkpoints' compare-and-set first: a stale rebuilder loads nothing.
+    {
+      pg::Pipeline pipeline(conn);
+      std::vector<std::size_t> moves;
+      for (const CheckpointMove& move : request.checkpoints) {
+        moves.push_back(SendCheckpointMove(pipeline, checkpoints, move));
+      }
+      std::vector<Result<PgResult>> results = pipeline.Run();
+      for (const Result<PgResult>& r : results) LEDGER_RETURN_IF_ERROR(r.status());
+      for (std::size_t m = 0; m < moves.size(); ++m) {
+        if (results[moves[m]]->affected() != 1) {
+          return Conflict("checkpoint '" + request.checkpoints[m].next.name + "' moved on");
+        }
+      }
+    }
+    for (const auto& [name, changes] : plan) {
+      const TableSpec& table = *changes.table;
+      const std::string physical = projections::PhysicalTableName(table, TableSet::kShadow);
+      const std::string qualified = Ident(schema_) + "." + Ident(physical);
+      auto table_status = [&](Status status) { return TableStatus(conn, status, physical); };
+      // PostgreSQL refuses COPY FROM into a table whose row-level security applies to the
+      // writer. The projector owns the shadow table; NO FORCE exempts it for this transaction
+      // only: the ALTER holds an exclusive lock until COMMIT, which follows FORCE again, so no
+      // other session ever sees the table unforced. Each row carries its own tenant_id
+      // (checked above, and by the table's CHECK); no policy is needed to pick it.
+      Status unforced =
+          conn.Exec("ALTER TABLE " + qualified + " NO FORCE ROW LEVEL SECURITY").status();
+      if (!unforced.ok()) return table_status(unforced);
+      LEDGER_ASSIGN_OR_RETURN(PgResult any,
+                              conn.Exec("SELECT EXISTS (SELECT 1 FROM " + qualified + ")"));
+      const bool empty = any.Get(0, 0) == "f";
+      auto append_row = [](const Row& row, std::string& out) {
+        return pg::AppendCopyRow(row, out);
+      };
+      if (empty) {
+        // Nothing to replace or delete: the rows go straight in.
+        if (!changes.upserts.empty()) {
+          LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyRowsSql(table, qualified),
+                                           changes.upserts, append_row));
+        }
+      } else {
+        if (!changes.deletes.empty()) {
+          const std::string staging = "ledger_bulk_keys_" + table.name;
+          LEDGER_RETURN_IF_ERROR(conn.Exec(pg::StagingKeysSql(table, staging, qualified)));
+          LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyKeysSql(table, Ident(staging)),
+                                           changes.deletes, [&](const Key& key, std::string& out) {
+                                             return pg::AppendCopyKey(table, key, out);
+                                           }));
+          LEDGER_RETURN_IF_ERROR(conn.Exec(pg::DeleteStagedKeysSql(table, qualified, staging)));
+        }
+        if (!changes.upserts.empty()) {
+          const std::string staging = "ledger_bulk_rows_" + table.name;
+          LEDGER_RETURN_IF_ERROR(conn.Exec(pg::StagingTableSql(staging, qualified)));
+          LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyRowsSql(table, Ident(staging)),
+                                           changes.upserts, append_row));
+          LEDGER_RETURN_IF_ERROR(conn.Exec(pg::UpsertFromStagingSql(table, qualified, staging)));
+        }
+      }
+      LEDGER_RETURN_IF_ERROR(
+          conn.Exec("ALTER TABLE " + qualified + " FORCE ROW LEVEL SECURITY").status());
+    }
+    return Status::Ok();
+  };
+  return WithConnection<bool>(*pool_,
+                              [&](PgConnection& conn, bool& may_repeat) -> Result<bool> {
+                                LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+                                Status loaded = load(conn);
+                                if (!loaded.ok()) {
+                                  Rollback(conn);
+                                  return loaded;
+                                }
+                                // From here the outcome may be unknown: never repeated.
+                                may_repeat = false;
+                                LEDGER_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+                                return true;
+                              })
       .status();
 }
 

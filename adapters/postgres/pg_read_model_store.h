@@ -98,6 +98,12 @@ class PgReadModelStore final : public projections::ReadModelStore {
       const projections::TableSpec& table, projections::TableSet set,
       std::span<const projections::Key> keys) override;
   Status Commit(const projections::CommitRequest& request) override;
+  // kShadow: one transaction that moves the checkpoints, then per table streams the rows with
+  // binary COPY, straight into the table while it is empty, else into a temporary staging
+  // table followed by one INSERT ... ON CONFLICT DO UPDATE (and the deleted keys likewise,
+  // then one DELETE ... USING). The table's FORCE ROW LEVEL SECURITY is lifted inside that
+  // transaction only (COPY FROM refuses tables under RLS). kLive: Commit.
+  Status CommitBulk(const projections::CommitRequest& request) override;
   Status PromoteShadow(std::span<const projections::TableSpec> tables,
                        std::string_view live_checkpoint, std::string_view shadow_checkpoint,
                        GlobalPosition expected) override;

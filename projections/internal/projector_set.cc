@@ -24,13 +24,25 @@ struct ProjectorSet::Entry {
   Projector* projector = nullptr;
   std::unique_ptr<Lease> lease;
   bool rebuilding = false;
-  // The checkpoint this entry advances (live or rebuild), as last committed.
+  // The checkpoint this entry advances (live or rebuild): whether it exists, and where it
+  // stands as last committed (what the next commit expects to find).
   bool checkpoint_stored = false;
+  GlobalPosition stored_position{0};
+  std::uint64_t stored_events = 0;
+  // Where the entry's projector stands: ahead of the stored checkpoint while its rows wait in
+  // the write-back buffer (`unflushed`), else at it.
   GlobalPosition position{0};
   std::uint64_t events = 0;
+  bool unflushed = false;
   Timestamp last_recorded_at{0};
   bool at_head = false;  // the last read after `position` found nothing
 
+  void SetStored(GlobalPosition at, std::uint64_t count) {
+    checkpoint_stored = true;
+    stored_position = position = at;
+    stored_events = events = count;
+    unflushed = false;
+  }
   std::string checkpoint_name() const {
     return rebuilding ? RebuildCheckpointName(projector->name()) : std::string(projector->name());
   }
@@ -81,6 +93,7 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
 void ProjectorSet::ReleaseAll() {
   for (auto& entry : entries_) entry->lease.reset();
   cache_.Clear();
+  Rewind();
   DropReadAheads();
 }
 
@@ -142,19 +155,15 @@ Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
     }
     LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kLive));
     entry.rebuilding = false;
-    entry.checkpoint_stored = true;
-    entry.position = live->position;
-    entry.events = live->events;
+    entry.SetStored(live->position, live->events);
     return Status::Ok();
   }
 
   entry.rebuilding = true;
-  entry.checkpoint_stored = true;
   if (shadow && shadow->version == projector.version() && !force_rebuild) {
     // Resume the rebuild a previous leader began.
     LEDGER_RETURN_IF_ERROR(rows_.CreateTables(tables, TableSet::kShadow));
-    entry.position = shadow->position;
-    entry.events = shadow->events;
+    entry.SetStored(shadow->position, shadow->events);
     return Status::Ok();
   }
   if (shadow) LEDGER_RETURN_IF_ERROR(rows_.DeleteCheckpoint(rebuild_name, shadow->position));
@@ -163,8 +172,7 @@ Status ProjectorSet::Prepare(Entry& entry, bool force_rebuild) {
   for (const TableSpec& table : tables) cache_.MarkEmpty(TableSet::kShadow, table);
   Checkpoint start{.name = rebuild_name, .version = projector.version(), .updated_at = clock_.Now()};
   LEDGER_RETURN_IF_ERROR(rows_.SaveCheckpoint(CheckpointMove{std::nullopt, start}));
-  entry.position = GlobalPosition(0);
-  entry.events = 0;
+  entry.SetStored(GlobalPosition(0), 0);
   return Status::Ok();
 }
 
@@ -195,6 +203,12 @@ Result<bool> ProjectorSet::Step() {
     return !wanted;
   });
   for (Track& track : tracks) LEDGER_RETURN_IF_ERROR(Advance(track, progressed));
+  // A rebuild that caught up takes its buffered rows with it into the live tables: flush
+  // (every rebuild's rows; they share the buffer) before promoting.
+  bool promoting = std::any_of(entries_.begin(), entries_.end(), [](const auto& entry) {
+    return entry->lease && entry->rebuilding && entry->at_head;
+  });
+  if (promoting) LEDGER_RETURN_IF_ERROR(Flush());
   for (auto& entry : entries_) {
     if (entry->lease && entry->rebuilding && entry->at_head) {
       LEDGER_RETURN_IF_ERROR(Promote(*entry));
@@ -206,8 +220,12 @@ Result<bool> ProjectorSet::Step() {
 
 Status ProjectorSet::Advance(Track& track, bool& progressed) {
   Status status = AdvanceCached(track, progressed);
-  // The commit may or may not have taken effect: what the cache knows is no longer sure.
-  if (!status.ok()) cache_.Clear();
+  if (!status.ok()) {
+    // The commit may or may not have taken effect: what the cache knows is no longer sure.
+    cache_.Clear();
+    // The buffered rows are dropped with the positions they stood for.
+    Rewind();
+  }
   return status;
 }
 
@@ -220,7 +238,8 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   // Catching up: the next batch is likely there already; read it while this one is applied
   // and committed.
   if (batch.size() >= options_.batch_size) StartReadAhead(track, batch.back().global_position);
-  BatchWriter writer(rows_, track.set, &cache_);
+  const bool buffered = track.set == TableSet::kShadow && options_.rebuild_buffer_bytes > 0;
+  BatchWriter writer(rows_, track.set, &cache_, buffered ? &buffer_ : nullptr);
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {
       if (!entry->projector->Handles(event.event_type)) continue;
@@ -232,6 +251,19 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
     }
   }
   const RecordedEvent& last = batch.back();
+  if (buffered) {
+    writer.TakeChangesInto(buffer_);
+    for (Entry* entry : track.entries) {
+      entry->position = last.global_position;
+      entry->events += batch.size();
+      entry->last_recorded_at = last.recorded_at;
+      entry->at_head = batch.size() < options_.batch_size;
+      entry->unflushed = true;
+    }
+    progressed = true;
+    if (buffer_.bytes() >= options_.rebuild_buffer_bytes) return Flush();
+    return Status::Ok();
+  }
   CommitRequest request{.set = track.set, .changes = writer.TakeChanges(), .checkpoints = {}};
   Timestamp now = clock_.Now();
   for (Entry* entry : track.entries) {
@@ -241,7 +273,8 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
                     .events = entry->events + batch.size(),
                     .updated_at = now};
     request.checkpoints.push_back(CheckpointMove{
-        entry->checkpoint_stored ? std::optional<GlobalPosition>(entry->position) : std::nullopt,
+        entry->checkpoint_stored ? std::optional<GlobalPosition>(entry->stored_position)
+                                 : std::nullopt,
         std::move(next)});
   }
   LEDGER_RETURN_IF_ERROR(rows_.Commit(request));
@@ -250,14 +283,52 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
     options_.on_live_change(LiveTablesChanged{.rows = request.changes, .replaced = {}});
   }
   for (Entry* entry : track.entries) {
-    entry->checkpoint_stored = true;
-    entry->position = last.global_position;
-    entry->events += batch.size();
+    entry->SetStored(last.global_position, entry->events + batch.size());
     entry->last_recorded_at = last.recorded_at;
     entry->at_head = batch.size() < options_.batch_size;
   }
   progressed = true;
   return Status::Ok();
+}
+
+Status ProjectorSet::Flush() {
+  std::vector<Entry*> flushing;
+  // Every entry the buffer holds rows for, led or not: if its lease was lost, its checkpoint's
+  // compare-and-set fails and nothing of the flush is applied.
+  for (auto& entry : entries_) {
+    if (entry->unflushed) flushing.push_back(entry.get());
+  }
+  if (flushing.empty() && buffer_.empty()) return Status::Ok();
+  CommitRequest request{.set = TableSet::kShadow, .changes = buffer_.Take(), .checkpoints = {}};
+  Timestamp now = clock_.Now();
+  for (Entry* entry : flushing) {
+    request.checkpoints.push_back(CheckpointMove{
+        entry->stored_position, Checkpoint{.name = entry->checkpoint_name(),
+                                           .version = entry->projector->version(),
+                                           .position = entry->position,
+                                           .events = entry->events,
+                                           .updated_at = now}});
+  }
+  Status flushed = rows_.CommitBulk(request);
+  if (!flushed.ok()) {
+    cache_.Clear();  // the outcome may be unknown
+    Rewind();
+    return flushed.WithContext("flushing the rebuild's buffered rows");
+  }
+  BatchWriter::CommittedTo(cache_, TableSet::kShadow, std::move(request.changes));
+  for (Entry* entry : flushing) entry->SetStored(entry->position, entry->events);
+  return Status::Ok();
+}
+
+void ProjectorSet::Rewind() {
+  buffer_.Clear();
+  for (auto& entry : entries_) {
+    if (!entry->unflushed) continue;
+    entry->position = entry->stored_position;
+    entry->events = entry->stored_events;
+    entry->unflushed = false;
+    entry->at_head = false;
+  }
 }
 
 Status ProjectorSet::Promote(Entry& entry) {
@@ -271,7 +342,7 @@ Status ProjectorSet::Promote(Entry& entry) {
     options_.on_live_change(LiveTablesChanged{.rows = {}, .replaced = projector.tables()});
   }
   entry.rebuilding = false;
-  entry.checkpoint_stored = true;
+  entry.SetStored(entry.position, entry.events);
   return Status::Ok();
 }
 

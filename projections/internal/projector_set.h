@@ -17,6 +17,14 @@
 // then exactly at the position it was read after, and only if it found events (an empty one
 // is read again, so a follower at the head never waits on a stale answer). Commits stay one
 // at a time, in order, with their checkpoints: nothing about exactly-once changes.
+//
+// Rebuilds (shadow tracks) do not commit each batch unless options.rebuild_buffer_bytes is
+// 0: their changes go to one WriteBackBuffer (write_back_buffer.h) shared by every rebuild,
+// and an entry's position runs ahead of its stored checkpoint. Flush writes the buffer with
+// every such entry's checkpoint in one CommitBulk, when the buffer passes its budget and
+// before a rebuild that caught up is promoted. Any failure (a batch's, a flush's, leadership
+// given up) drops the buffer and rewinds those entries to their stored checkpoints, so the
+// next step re-reads from there: each event still takes effect exactly once.
 #ifndef LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 #define LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 
@@ -78,6 +86,12 @@ class ProjectorSet {
   Status Advance(Track& track, bool& progressed);
   Status AdvanceCached(Track& track, bool& progressed);
   Status Promote(Entry& entry);
+  // Commits the write-back buffer with the checkpoints of the entries it holds rows for; on
+  // failure, Rewind.
+  Status Flush();
+  // Drops the write-back buffer and moves the entries it held rows for back to their stored
+  // checkpoints.
+  void Rewind();
   std::vector<Track> Tracks();
   // The next batch of `track`: its read-ahead if there is a usable one, else read now.
   Result<std::vector<RecordedEvent>> ReadBatch(const Track& track);
@@ -93,6 +107,7 @@ class ProjectorSet {
   Clock& clock_;
   std::vector<std::unique_ptr<Entry>> entries_;
   RowCache cache_;
+  WriteBackBuffer buffer_;
   std::vector<ReadAhead> read_aheads_;  // at most one per track
 };
 

@@ -252,6 +252,119 @@ inline void MustCommit(ReadModelStore& store, const CommitRequest& request) {
 #include "tests/conformance/read_model_shadow_cases.h"
 #include "tests/conformance/read_model_table_cases.h"
 
+namespace ledger::read_model_conformance {
+
+// CommitBulk (a rebuild's write-back flush): Commit's contract for requests of many rows, on
+// shadow tables both empty and already loaded, and on the live set.
+TEST_CASE_TEMPLATE_DEFINE("read model store: CommitBulk has Commit's contract", F,
+                          read_model_commit_bulk) {
+  std::unique_ptr<ReadModelStore> store = WithTables(F::Open());
+  LEDGER_RM_REQUIRE_OK(store->CreateTables(BothTables(), TableSet::kShadow));
+  LEDGER_RM_REQUIRE_OK(store->SaveCheckpoint(Move(std::nullopt, MakeCheckpoint("proj#r", 0))));
+  MustCommit(*store, Live({Upsert(ItemRow("t1", "a", 1))}));
+  Row full = ItemRow("t1", "a", 7)
+                 .SetText("title", "first")
+                 .SetBool("active", false)
+                 .SetTime("due_at", kT0)
+                 .SetJson("attrs", R"({"k":[1,"v"],"a":null})");
+  // Several tenants and both tables; repeated keys (the last change wins), a delete of a row
+  // upserted earlier in the request and of one never written; and enough rows of long text to
+  // take more than one part of a stream.
+  std::vector<RowChange> first{Upsert(full),
+                               Upsert(ItemRow("t1", "b", 2)),
+                               Upsert(ItemRow("t2", "a", 3)),
+                               Upsert(ItemRow("t1", "gone", 9)),
+                               Delete(Items(), ItemKey("t1", "gone")),
+                               Upsert(OrderRow("t1", "c1", 1, 100)),
+                               Upsert(ItemRow("t1", "b", 20)),
+                               Delete(Items(), ItemKey("t1", "never"))};
+  const std::string long_title(120, 'x');
+  constexpr int kMany = 12'000;
+  for (int i = 0; i < kMany; ++i) {
+    first.push_back(Upsert(ItemRow("t3", "n" + std::to_string(i), i).SetText("title", long_title)));
+  }
+  LEDGER_RM_REQUIRE_OK(store->CommitBulk(Shadow(first, {Move(0, MakeCheckpoint("proj#r", 10))})));
+  auto shadow = [&](const TableSpec& table, const Key& key) {
+    return Stored(*store, table, TableSet::kShadow, key);
+  };
+  CHECK(shadow(Items(), ItemKey("t1", "a")) == Describe(full));
+  CHECK(shadow(Items(), ItemKey("t1", "b")) == Describe(ItemRow("t1", "b", 20)));
+  CHECK(shadow(Items(), ItemKey("t2", "a")) == Describe(ItemRow("t2", "a", 3)));
+  CHECK(shadow(Items(), ItemKey("t1", "gone")) == "(none)");
+  CHECK(shadow(Orders(), OrderKey("t1", "c1", 1)) == Describe(OrderRow("t1", "c1", 1, 100)));
+  CHECK(shadow(Items(), ItemKey("t3", "n0")) ==
+        Describe(ItemRow("t3", "n0", 0).SetText("title", long_title)));
+  CHECK(shadow(Items(), ItemKey("t3", "n11999")) ==
+        Describe(ItemRow("t3", "n11999", kMany - 1).SetText("title", long_title)));
+  CHECK(StoredCheckpoint(*store, "proj#r") == Describe(MakeCheckpoint("proj#r", 10)));
+  CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "a")) ==
+        Describe(ItemRow("t1", "a", 1)));
+
+  SUBCASE("a later load replaces and deletes rows loaded before, and adds new ones") {
+    LEDGER_RM_REQUIRE_OK(store->CommitBulk(
+        Shadow({Upsert(ItemRow("t1", "a", 5)), Delete(Items(), ItemKey("t1", "b")),
+                Delete(Items(), ItemKey("t3", "n5")), Upsert(ItemRow("t1", "c", 6)),
+                Delete(Orders(), OrderKey("t1", "c1", 1)), Upsert(OrderRow("t2", "c2", 2, 5))},
+               {Move(10, MakeCheckpoint("proj#r", 20))})));
+    CHECK(shadow(Items(), ItemKey("t1", "a")) == Describe(ItemRow("t1", "a", 5)));
+    CHECK(shadow(Items(), ItemKey("t1", "b")) == "(none)");
+    CHECK(shadow(Items(), ItemKey("t3", "n5")) == "(none)");
+    CHECK(shadow(Items(), ItemKey("t3", "n6")) != "(none)");
+    CHECK(shadow(Items(), ItemKey("t1", "c")) == Describe(ItemRow("t1", "c", 6)));
+    CHECK(shadow(Orders(), OrderKey("t1", "c1", 1)) == "(none)");
+    CHECK(shadow(Orders(), OrderKey("t2", "c2", 2)) == Describe(OrderRow("t2", "c2", 2, 5)));
+    CHECK(StoredCheckpoint(*store, "proj#r") == Describe(MakeCheckpoint("proj#r", 20)));
+  }
+
+  RowChange refused;
+  SUBCASE("a checkpoint that moved on: Conflict, nothing applied") {
+    CHECK(store
+              ->CommitBulk(Shadow({Upsert(ItemRow("t1", "a", 5)), Upsert(ItemRow("t1", "z", 1)),
+                                   Delete(Items(), ItemKey("t2", "a"))},
+                                  {Move(9, MakeCheckpoint("proj#r", 20))}))
+              .code() == StatusCode::kConflict);
+    refused = Upsert(ItemRow("t1", "z", 1));
+  }
+  SUBCASE("a row that does not fit: InvalidArgument, nothing applied") {
+    Row bad = ItemRow("t1", "z", 1);
+    bad.SetNull("quantity");
+    CHECK(store
+              ->CommitBulk(Shadow({Upsert(ItemRow("t1", "a", 5)), Delete(Items(), ItemKey("t2", "a")),
+                                   Upsert(bad)},
+                                  {Move(10, MakeCheckpoint("proj#r", 20))}))
+              .code() == StatusCode::kInvalidArgument);
+    refused = Upsert(bad);
+  }
+  if (refused.table != nullptr) {
+    CHECK(shadow(Items(), ItemKey("t1", "a")) == Describe(full));
+    CHECK(shadow(Items(), ItemKey("t2", "a")) == Describe(ItemRow("t2", "a", 3)));
+    CHECK(shadow(Items(), ItemKey("t1", "z")) == "(none)");
+    CHECK(StoredCheckpoint(*store, "proj#r") == Describe(MakeCheckpoint("proj#r", 10)));
+  }
+
+  SUBCASE("promoted, loaded rows are live rows like any other") {
+    LEDGER_RM_REQUIRE_OK(store->PromoteShadow(BothTables(), "proj", "proj#r", GlobalPosition(10)));
+    MustCommit(*store, Live({Upsert(ItemRow("t1", "a", 8)), Delete(Items(), ItemKey("t2", "a"))},
+                            {Move(10, MakeCheckpoint("proj", 11))}));
+    CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "a")) ==
+          Describe(ItemRow("t1", "a", 8)));
+    CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t2", "a")) == "(none)");
+    CHECK(ScannedKeys(*store, Orders()) == "t1/c1/1");
+  }
+
+  SUBCASE("on the live set it commits as Commit does") {
+    LEDGER_RM_REQUIRE_OK(store->CommitBulk(
+        Live({Upsert(ItemRow("t1", "a", 2)), Upsert(ItemRow("t1", "l", 3))},
+             {Move(std::nullopt, MakeCheckpoint("live", 3))})));
+    CHECK(ScannedKeys(*store, Items()) == "t1/a | t1/l");
+    CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "a")) ==
+          Describe(ItemRow("t1", "a", 2)));
+    CHECK(StoredCheckpoint(*store, "live") == Describe(MakeCheckpoint("live", 3)));
+  }
+}
+
+}  // namespace ledger::read_model_conformance
+
 // Every case of the suite for one store. Name: an identifier unique in the test binary;
 // FactoryExpr: yields a fresh, empty std::unique_ptr<ReadModelStore>.
 #define LEDGER_READ_MODEL_STORE_CONFORMANCE(Name, FactoryExpr)                                   \
@@ -265,6 +378,7 @@ inline void MustCommit(ReadModelStore& store, const CommitRequest& request) {
   TEST_CASE_TEMPLATE_INVOKE(read_model_commit_rows, Name);                                       \
   TEST_CASE_TEMPLATE_INVOKE(read_model_commit_invalid, Name);                                    \
   TEST_CASE_TEMPLATE_INVOKE(read_model_commit_checkpoints, Name);                                \
+  TEST_CASE_TEMPLATE_INVOKE(read_model_commit_bulk, Name);                                       \
   TEST_CASE_TEMPLATE_INVOKE(read_model_checkpoints, Name);                                       \
   TEST_CASE_TEMPLATE_INVOKE(read_model_delete_checkpoint, Name);                                 \
   TEST_CASE_TEMPLATE_INVOKE(read_model_shadow, Name);                                            \

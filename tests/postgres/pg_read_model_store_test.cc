@@ -234,4 +234,64 @@ TEST_CASE("pg read models: a pooled connection the server killed costs no failed
   CHECK(Count(*t.store) == 2);
 }
 
+TEST_CASE("pg read models: CommitBulk keeps the shadow table's row-level security and refuses "
+          "what Commit refuses") {
+  TestReadModelStore t;
+  std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
+  REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kLive).ok());
+  REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
+  const char* options =
+      "SELECT c.relname || ':' || c.relforcerowsecurity || ':' || "
+      "coalesce(array_to_string(c.reloptions, ','), '') FROM pg_class c "
+      "WHERE c.relname IN ('jobs', 'jobs__shadow') ORDER BY 1";
+  // A shadow table only grows until it is promoted: no autovacuum meanwhile.
+  CHECK(Names(*admin, options) ==
+        std::vector<std::string>{"jobs:true:", "jobs__shadow:true:autovacuum_enabled=false"});
+
+  Row nul = Job("t1", 2);
+  nul.SetText("kind", std::string("a\0b", 3));
+  Row bad_json = Job("t1", 4);
+  bad_json.SetJson("body", "{not json");
+  Row empty_tenant = Job("", 5);
+  REQUIRE(t.store->SaveCheckpoint(Move(std::nullopt, "jobs#rebuild", 0)).ok());
+  for (const Row* bad : {&nul, &bad_json, &empty_tenant}) {
+    CAPTURE(projections::CanonicalKey(bad->PrimaryKey()));
+    Status s = t.store->CommitBulk(
+        Request(TableSet::kShadow, {Job("t1", 1), *bad}, {Move(0, "jobs#rebuild", 1)}));
+    CHECK(s.code() == StatusCode::kInvalidArgument);
+    CHECK(t.store->LoadCheckpoint("jobs#rebuild")->value().position == GlobalPosition(0));
+  }
+  CHECK(RowsAs(*admin, "ledger_projector", "*", "", "SELECT count(*) FROM jobs__shadow") ==
+        std::vector<std::string>{"0"});
+
+  // Two tenants, loaded empty, then over rows loaded before.
+  std::vector<Row> rows;
+  for (std::int64_t i = 0; i < 3000; ++i) rows.push_back(Job(i % 3 == 0 ? "t_b" : "t_a", i));
+  REQUIRE(t.store->CommitBulk(Request(TableSet::kShadow, rows, {Move(0, "jobs#rebuild", 1)})).ok());
+  rows.clear();
+  for (std::int64_t i = 2990; i < 3010; ++i) rows.push_back(Job("t_b", i).SetText("kind", "sms"));
+  REQUIRE(t.store->CommitBulk(Request(TableSet::kShadow, rows, {Move(1, "jobs#rebuild", 2)})).ok());
+  // Still forced, and the policies still hold for a reader and for the projector's writes.
+  CHECK(Names(*admin, options) ==
+        std::vector<std::string>{"jobs:true:", "jobs__shadow:true:autovacuum_enabled=false"});
+  CHECK(RowsAs(*admin, "ledger_projector", "*", "",
+               "SELECT count(*), count(*) FILTER (WHERE kind = 'sms') FROM jobs__shadow") ==
+        std::vector<std::string>{"3017|20"});
+  CHECK(RowsAs(*admin, "ledger_reader", "t_a", "", "SELECT count(*) FROM jobs__shadow") ==
+        std::vector<std::string>{"2000"});
+  CHECK(SqlStateAs(*admin, "ledger_projector", "t_a",
+                   "INSERT INTO jobs__shadow (tenant_id, job_no) VALUES ('t_b', 99999)") ==
+        "42501");
+
+  // Promoted: analysed, autovacuum back on, the same policies.
+  REQUIRE(t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(2))
+              .ok());
+  CHECK(Names(*admin, options) == std::vector<std::string>{"jobs:true:"});
+  CHECK(Names(*admin, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'") ==
+        std::vector<std::string>{"3017"});
+  CHECK(Count(*t.store) == 3017);  // 3 of the 20 replaced rows loaded before
+  CHECK(RowsAs(*admin, "ledger_reader", "t_b", "", "SELECT count(*) FROM jobs") ==
+        std::vector<std::string>{"1017"});
+}
+
 }  // namespace ledger::pgtest

@@ -1,5 +1,6 @@
 // A small projector for runtime tests: counts "test.counted" events per stream in the table
-// stream_counts, so that an event applied twice or skipped shows up as a wrong count.
+// stream_counts, so that an event applied twice or skipped shows up as a wrong count; a
+// "test.forget" event deletes its stream's row (the count starts again from zero).
 #ifndef LEDGER_TESTS_PROJECTIONS_COUNTING_PROJECTOR_H_
 #define LEDGER_TESTS_PROJECTIONS_COUNTING_PROJECTOR_H_
 
@@ -19,12 +20,15 @@ class CountingProjector final : public Projector {
   std::string_view name() const override { return "stream_counts"; }
   std::uint32_t version() const override { return version_; }
   std::span<const TableSpec> tables() const override { return tables_; }
-  bool Handles(std::string_view type) const override { return type == "test.counted"; }
+  bool Handles(std::string_view type) const override {
+    return type == "test.counted" || type == "test.forget";
+  }
   Status Apply(const RecordedEvent& event, ProjectionWriter& writer) override;
 
   const TableSpec& table() const { return tables_.front(); }
   // Fails Apply for the event at this position (0: never).
   void FailAt(GlobalPosition position) { fail_at_ = position.value(); }
+  // "test.counted" events applied.
   std::size_t applied() const { return applied_.load(); }
 
  private:

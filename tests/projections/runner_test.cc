@@ -40,10 +40,13 @@ std::map<std::string, std::int64_t> Counts(ReadModelStore& rows, const CountingP
   return counts;
 }
 
+// Rebuilds here commit every batch (no write-back buffer), so that a failure's effect is
+// visible batch by batch; rebuild_buffer_test.cc covers the buffered rebuild.
 Status Run(EventStore& events, ReadModelStore& rows, Projector& projector,
            std::size_t batch_size = 7, std::span<const std::string> force = {}) {
   Projector* list[] = {&projector};
-  return ProjectToHead(events, rows, list, RunnerOptions{.batch_size = batch_size}, force);
+  return ProjectToHead(events, rows, list,
+                       RunnerOptions{.batch_size = batch_size, .rebuild_buffer_bytes = 0}, force);
 }
 
 // Fails the n-th Commit, either before applying it or after (the acknowledgement is lost).
@@ -173,7 +176,9 @@ TEST_CASE("A version bump rebuilds into shadow tables; the live model stays whol
     CHECK(Counts(rows, v1) == std::map<std::string, std::int64_t>{{"count-0", 10}, {"count-1", 10}});
     ++checks;
   };
-  REQUIRE(ProjectToHead(events, rows, list, RunnerOptions{.batch_size = 4}, {}, progress).ok());
+  REQUIRE(ProjectToHead(events, rows, list,
+                        RunnerOptions{.batch_size = 4, .rebuild_buffer_bytes = 0}, {}, progress)
+              .ok());
   CHECK(checks > 3);
   CHECK(Counts(rows, v2) ==
         std::map<std::string, std::int64_t>{{"count-0", 1000}, {"count-1", 1000}});

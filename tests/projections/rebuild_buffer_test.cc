@@ -1,0 +1,286 @@
+// The rebuild's write-back buffer (runner.h, write_back_buffer.h) on the memory stores: rows
+// held across batches and written with the checkpoint by CommitBulk when the buffer passes its
+// budget or the rebuild catches up; failed flushes and failed batches lose only the buffer,
+// and the rebuild resumes to the same rows as one never interrupted.
+#include <doctest/doctest.h>
+
+#include "engine/memory_store.h"
+#include "projections/batch_writer.h"
+#include "projections/digest.h"
+#include "projections/memory_read_model_store.h"
+#include "projections/runner.h"
+#include "projections/write_back_buffer.h"
+#include "tests/projections/counting_projector.h"
+#include "tests/support/test_events.h"
+
+namespace ledger::projections {
+namespace {
+
+using ledger::testing::MakeAppend;
+using ledger::testing::MakeEvent;
+using testing::CountingProjector;
+
+constexpr char kRebuild[] = "stream_counts#rebuild";
+
+// Appends one event of `type` to `stream`.
+void Append(EventStore& store, const std::string& stream, const std::string& type) {
+  REQUIRE(store.Append(MakeAppend(stream, ExpectedVersion::Any(), {MakeEvent(type)})).ok());
+}
+
+// `rounds` rounds of one counted event on each of `streams` streams and one ignored event.
+void AppendCounted(EventStore& store, int streams, int rounds) {
+  for (int i = 0; i < rounds; ++i) {
+    for (int s = 0; s < streams; ++s) Append(store, "count-" + std::to_string(s), "test.counted");
+    Append(store, "noise-1", "test.other");
+  }
+}
+
+// Counts Commit and CommitBulk calls; fails the n-th CommitBulk before applying it, or after
+// (its acknowledgement is lost).
+class CountingRows final : public ReadModelStore {
+ public:
+  enum class Mode { kBeforeApply, kAfterApply };
+  explicit CountingRows(MemoryReadModelStore& inner) : inner_(inner) {}
+  void FailBulk(int nth, Mode mode) {
+    fail_bulk_ = nth;
+    mode_ = mode;
+  }
+
+  Status Commit(const CommitRequest& request) override {
+    ++commits;
+    return inner_.Commit(request);
+  }
+  Status CommitBulk(const CommitRequest& request) override {
+    ++bulks;
+    bulk_rows += request.changes.size();
+    if (bulks != fail_bulk_) return inner_.CommitBulk(request);
+    if (mode_ == Mode::kAfterApply) REQUIRE(inner_.CommitBulk(request).ok());
+    return Unavailable("injected bulk failure");
+  }
+  Result<std::optional<Checkpoint>> LoadCheckpoint(std::string_view n) override {
+    return inner_.LoadCheckpoint(n);
+  }
+  Status SaveCheckpoint(const CheckpointMove& m) override { return inner_.SaveCheckpoint(m); }
+  Status CreateTables(std::span<const TableSpec> t, TableSet s) override {
+    return inner_.CreateTables(t, s);
+  }
+  Status DropTables(std::span<const TableSpec> t, TableSet s) override {
+    return inner_.DropTables(t, s);
+  }
+  Result<std::vector<std::optional<Row>>> Fetch(const TableSpec& t, TableSet s,
+                                                std::span<const Key> k) override {
+    ++fetches;
+    return inner_.Fetch(t, s, k);
+  }
+  Status PromoteShadow(std::span<const TableSpec> t, std::string_view l, std::string_view s,
+                       GlobalPosition e) override {
+    return inner_.PromoteShadow(t, l, s, e);
+  }
+  Status DeleteCheckpoint(std::string_view n, GlobalPosition e) override {
+    return inner_.DeleteCheckpoint(n, e);
+  }
+  Result<std::vector<Checkpoint>> LoadCheckpoints() override { return inner_.LoadCheckpoints(); }
+  Status Scan(const TableSpec& t, const std::function<Status(const Row&)>& v) override {
+    return inner_.Scan(t, v);
+  }
+  LeaderElector& leadership() override { return inner_.leadership(); }
+
+  int commits = 0;
+  int bulks = 0;
+  int fetches = 0;
+  std::size_t bulk_rows = 0;
+
+ private:
+  MemoryReadModelStore& inner_;
+  int fail_bulk_ = 0;
+  Mode mode_ = Mode::kBeforeApply;
+};
+
+RunnerOptions Buffered(std::size_t batch_size, std::size_t budget) {
+  return RunnerOptions{.batch_size = batch_size, .rebuild_buffer_bytes = budget};
+}
+
+Status Run(EventStore& events, ReadModelStore& rows, Projector& projector,
+           const RunnerOptions& options, const ProgressFn& progress = nullptr) {
+  Projector* list[] = {&projector};
+  return ProjectToHead(events, rows, list, options, {}, progress);
+}
+
+std::string Digest(ReadModelStore& rows, Projector& projector) {
+  Projector* list[] = {&projector};
+  Result<ReadModelDigest> digest = ComputeDigest(rows, list);
+  REQUIRE_MESSAGE(digest.ok(), digest.status().ToString());
+  return HexEncode(digest->digest);
+}
+
+// The digest of `events` projected by a fresh projector into a fresh store, one commit per
+// batch: what every buffered rebuild must end with.
+std::string ReferenceDigest(EventStore& events) {
+  MemoryReadModelStore rows;
+  CountingProjector projector;
+  REQUIRE(Run(events, rows, projector, Buffered(5, 0)).ok());
+  return Digest(rows, projector);
+}
+
+std::uint64_t StoredPosition(ReadModelStore& rows, const std::string& name) {
+  auto checkpoint = rows.LoadCheckpoint(name);
+  REQUIRE(checkpoint.ok());
+  REQUIRE(checkpoint->has_value());
+  return (*checkpoint)->position.value();
+}
+
+TEST_CASE("WriteBackBuffer keeps the last change per row, deletions included") {
+  CountingProjector projector;
+  const TableSpec& table = projector.table();
+  auto row = [&](const std::string& stream, std::int64_t count) {
+    Row r(table);
+    r.SetText("tenant_id", "t1").SetText("stream_id", stream).SetInt("count", count).SetInt(
+        "last_position", count);
+    return r;
+  };
+  WriteBackBuffer buffer;
+  CHECK(buffer.empty());
+  Key a{std::string("t1"), std::string("a")};
+  Key b{std::string("t1"), std::string("b")};
+  buffer.Put(RowIdentity(table, a), RowChange{&table, a, row("a", 1)});
+  buffer.Put(RowIdentity(table, b), RowChange{&table, b, row("b", 1)});
+  std::size_t two_rows = buffer.bytes();
+  buffer.Put(RowIdentity(table, a), RowChange{&table, a, row("a", 2)});
+  buffer.Put(RowIdentity(table, b), RowChange{&table, b, std::nullopt});
+  CHECK(buffer.rows() == 2);
+  CHECK(buffer.bytes() < two_rows);  // a deletion holds no row
+  REQUIRE(buffer.Find(RowIdentity(table, a)) != nullptr);
+  CHECK(buffer.Find(RowIdentity(table, a))->value().Int("count") == 2);
+  REQUIRE(buffer.Find(RowIdentity(table, b)) != nullptr);
+  CHECK_FALSE(buffer.Find(RowIdentity(table, b))->has_value());
+  CHECK(buffer.Find(RowIdentity(table, Key{std::string("t1"), std::string("c")})) == nullptr);
+
+  std::vector<RowChange> taken = buffer.Take();
+  REQUIRE(taken.size() == 2);  // in first-change order
+  CHECK(taken[0].key == a);
+  CHECK(taken[0].row->Int("count") == 2);
+  CHECK(taken[1].key == b);
+  CHECK_FALSE(taken[1].row.has_value());
+  CHECK(buffer.empty());
+  CHECK(buffer.bytes() == 0);
+}
+
+TEST_CASE("A rebuild holds its rows until it catches up, then writes them once with its checkpoint") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  CountingProjector projector;
+  AppendCounted(events, 3, 10);  // 40 events
+
+  std::size_t steps_mid_rebuild = 0;
+  auto progress = [&](std::span<const ProjectorProgress> all) {
+    if (!all[0].rebuilding) return;
+    ++steps_mid_rebuild;
+    CHECK(StoredPosition(inner, kRebuild) == 0);  // nothing written yet
+  };
+  REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20), progress).ok());
+  CHECK(steps_mid_rebuild >= 9);
+  CHECK(rows.bulks == 1);
+  CHECK(rows.commits == 0);
+  CHECK(rows.bulk_rows == 3);  // one change per row, however many events changed it
+  // A new rebuild's table starts empty, and the buffer answers for what the batches wrote:
+  // no read of the store at all.
+  CHECK(rows.fetches == 0);
+  CHECK(projector.applied() == 30);
+  CHECK(StoredPosition(inner, "stream_counts") == 40);
+  CHECK(Digest(inner, projector) == ReferenceDigest(events));
+
+  SUBCASE("following after the rebuild commits each batch again") {
+    AppendCounted(events, 1, 3);
+    REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20)).ok());
+    CHECK(rows.bulks == 1);
+    CHECK(rows.commits == 2);  // 6 events in batches of 4
+    CHECK(StoredPosition(inner, "stream_counts") == 46);
+  }
+}
+
+TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with it, and goes on") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  CountingProjector projector;
+  AppendCounted(events, 40, 6);  // 246 events, 40 rows
+
+  std::uint64_t stored_mid_rebuild = 0;
+  auto progress = [&](std::span<const ProjectorProgress> all) {
+    if (!all[0].rebuilding) return;
+    std::uint64_t stored = StoredPosition(inner, kRebuild);
+    CHECK(stored <= all[0].position.value());  // never ahead of what was applied
+    stored_mid_rebuild = std::max(stored_mid_rebuild, stored);
+  };
+  // A budget of a few rows: every few batches.
+  REQUIRE(Run(events, rows, projector, Buffered(10, 12000), progress).ok());
+  CHECK(rows.bulks > 3);
+  CHECK(rows.bulks < 25);  // fewer flushes than batches
+  CHECK(stored_mid_rebuild > 0);
+  CHECK(stored_mid_rebuild < 246);
+  CHECK(projector.applied() == 240);
+  CHECK(Digest(inner, projector) == ReferenceDigest(events));
+}
+
+TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  CountingProjector projector;
+  AppendCounted(events, 2, 5);
+  Append(events, "count-0", "test.forget");  // count-0 was flushed by then
+  Append(events, "count-1", "test.forget");
+  Append(events, "count-1", "test.counted");  // and counted again from zero
+  // A budget of one byte: every batch is flushed.
+  REQUIRE(Run(events, rows, projector, Buffered(5, 1)).ok());
+  CHECK(rows.bulks == 4);  // 18 events
+  std::vector<std::string> left;
+  REQUIRE(inner.Scan(projector.table(), [&](const Row& row) {
+                 left.push_back(row.Text("stream_id") + "=" + std::to_string(row.Int("count")));
+                 return Status::Ok();
+               }).ok());
+  CHECK(left == std::vector<std::string>{"count-1=1"});
+  CHECK(Digest(inner, projector) == ReferenceDigest(events));
+}
+
+TEST_CASE("A failure mid-rebuild loses only the buffer; the rebuild resumes to the same rows") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  CountingProjector projector;
+  AppendCounted(events, 40, 6);  // 246 events
+  const RunnerOptions options = Buffered(10, 12000);
+  const std::string reference = ReferenceDigest(events);
+
+  std::uint64_t before_failure = 0;  // the rebuild's checkpoint as the failure left it
+  SUBCASE("a flush fails before it applies anything") {
+    rows.FailBulk(3, CountingRows::Mode::kBeforeApply);
+    CHECK(Run(events, rows, projector, options).code() == StatusCode::kUnavailable);
+    before_failure = StoredPosition(inner, kRebuild);
+    CHECK(before_failure > 0);  // the first two flushes
+  }
+  SUBCASE("a flush applies but its acknowledgement is lost") {
+    rows.FailBulk(3, CountingRows::Mode::kAfterApply);
+    CHECK(Run(events, rows, projector, options).code() == StatusCode::kUnavailable);
+    before_failure = StoredPosition(inner, kRebuild);
+  }
+  SUBCASE("the projector fails between flushes") {
+    projector.FailAt(GlobalPosition(200));
+    CHECK(Run(events, rows, projector, options).code() == StatusCode::kUnavailable);
+    before_failure = StoredPosition(inner, kRebuild);
+    CHECK(before_failure < 200);
+    projector.FailAt(GlobalPosition(0));
+  }
+  CHECK(before_failure < 246);
+  // What the rebuild wrote before the failure is there with its checkpoint, nothing more:
+  // the next run resumes from it to the same rows as an uninterrupted rebuild.
+  rows.FailBulk(0, CountingRows::Mode::kBeforeApply);
+  REQUIRE(Run(events, rows, projector, options).ok());
+  CHECK_FALSE(inner.LoadCheckpoint(kRebuild)->has_value());
+  CHECK(StoredPosition(inner, "stream_counts") == 246);
+  CHECK(Digest(inner, projector) == reference);
+}
+
+}  // namespace
+}  // namespace ledger::projections
