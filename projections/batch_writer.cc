@@ -141,6 +141,32 @@ void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
   Evict();
 }
 
+void RowCache::PutCommitted(TableSet set, std::vector<RowChange>&& committed) {
+  std::size_t first_kept = committed.size();
+  for (std::size_t kept_bytes = 0; first_kept > 0; --first_kept) {
+    kept_bytes += RowBytes(committed[first_kept - 1].row);
+    if (kept_bytes > budget_ / 2) break;
+  }
+  for (std::size_t i = 0; i < first_kept; ++i) {
+    const RowChange& change = committed[i];
+    std::string cache_key = CacheKey(set, *change.table, change.key);
+    if (change.row) {
+      auto empty = empty_tables_.find({set, change.table->name});
+      if (empty != empty_tables_.end()) empty->second.Add(std::hash<std::string>{}(cache_key));
+    }
+    if (auto it = index_.find(cache_key); it != index_.end()) {
+      bytes_ -= it->second->bytes;
+      auto node = it->second;
+      index_.erase(it);
+      lru_.erase(node);
+    }
+  }
+  for (std::size_t i = first_kept; i < committed.size(); ++i) {
+    RowChange& change = committed[i];
+    Put(set, *change.table, change.key, std::move(change.row));
+  }
+}
+
 void RowCache::Evict() {
   while (bytes_ > budget_ && !lru_.empty()) {
     Node& last = lru_.back();
@@ -252,9 +278,7 @@ void BatchWriter::CommittedTo(RowCache& cache, TableSet set,
 }
 
 void BatchWriter::CommittedTo(RowCache& cache, TableSet set, std::vector<RowChange>&& committed) {
-  for (RowChange& change : committed) {
-    cache.Put(set, *change.table, change.key, std::move(change.row));
-  }
+  cache.PutCommitted(set, std::move(committed));
 }
 
 }  // namespace ledger::projections

@@ -51,6 +51,12 @@ class RowCache {
   void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
   void Put(TableSet set, const TableSpec& table, const Key& key, std::optional<Row>&& row);
 
+  // `committed` (what the owner just committed to `set`), as Put of each in order would
+  // leave the cache, but cheaper for many rows: only the last ones, up to half the budget, are
+  // kept; of the others the cache only notes that they were written (for MarkEmpty) and
+  // forgets what it held. For a rebuild's flush of far more rows than the cache holds.
+  void PutCommitted(TableSet set, std::vector<RowChange>&& committed);
+
   // `table` in `set` was just created empty by the cache's owner: every key not Put since is
   // absent.
   void MarkEmpty(TableSet set, const TableSpec& table);

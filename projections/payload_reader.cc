@@ -16,7 +16,9 @@ namespace {
 
 // A parsed payload and the arena its values live in (destroyed after them).
 struct Document {
-  json::monotonic_resource arena;
+  // Most payloads fit here: one allocation (the Document's) per parse.
+  unsigned char first_block[4096];
+  json::monotonic_resource arena{first_block, sizeof(first_block)};
   std::optional<json::value> value;  // move-constructed, so it keeps the arena as storage
 };
 

@@ -214,6 +214,19 @@ static Status AppendCopyField(const Value& value, ColumnType type, std::string& 
     PutBigEndian(0xffffffffu, 4, out);
     return Status::Ok();
   }
+  // The common cases written in place, as EncodeValue would encode them (no string per value).
+  const auto* text = std::get_if<std::string>(&value);
+  if (text != nullptr && type == ColumnType::kText &&
+      text->size() <= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    PutBigEndian(static_cast<std::uint32_t>(text->size()), 4, out);
+    out += *text;
+    return Status::Ok();
+  }
+  if (const auto* i = std::get_if<std::int64_t>(&value); i != nullptr && type == ColumnType::kInteger) {
+    PutBigEndian(8, 4, out);
+    PutInt64(*i, out);  // pg_params.h: big-endian, as EncodeInt64
+    return Status::Ok();
+  }
   LEDGER_ASSIGN_OR_RETURN(std::string bytes, EncodeValue(value, type));
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
     return InvalidArgument("a value is larger than PostgreSQL's 1 GB field limit");
