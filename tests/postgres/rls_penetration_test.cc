@@ -396,6 +396,9 @@ TEST_CASE("rls penetration: a writer scoped to one tenant cannot write another's
   CHECK(TryScoped(*conn, kTenantA,
                   "UPDATE streams SET tenant_id = 'tenant_b' WHERE stream_id = 'order-tenant_a'")
             .sqlstate == "42501");
+  // What stays visible is existence: stream ids are unique over all tenants, so A's insert
+  // of an id B holds collides (docs/reliability.md, "Isolation"). Nothing of B's row shows.
+  CHECK(TryScoped(*conn, kTenantA, InsertHead("order-tenant_b", kTenantA)).sqlstate == "23505");
   // The import's upsert on B's existing head: the existing row fails the policies, and
   // ON CONFLICT DO UPDATE then fails rather than skipping it.
   CHECK(TryScoped(*conn, kTenantA,
