@@ -35,6 +35,9 @@ class EventStoreWrapper : public EventStore {
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override {
     return target_->WaitForEvents(after, timeout);
   }
+  Result<bool> WaitForCommitted(std::chrono::milliseconds timeout) override {
+    return target_->WaitForCommitted(timeout);
+  }
   Result<std::optional<GlobalPosition>> HeadPosition() override {
     return target_->HeadPosition();
   }

@@ -1,4 +1,5 @@
-// Writing events as JSON lines (engine/event_json.h) to a command's output.
+// Writing events as JSON lines (engine/event_json.h) to a command's output, and waiting
+// until the log a command prints is whole.
 #ifndef LEDGER_ADAPTERS_CLI_EVENT_OUTPUT_H_
 #define LEDGER_ADAPTERS_CLI_EVENT_OUTPUT_H_
 
@@ -7,6 +8,7 @@
 #include <string_view>
 
 #include "engine/event.h"
+#include "engine/event_store.h"
 #include "engine/status.h"
 
 namespace ledger::cli {
@@ -16,6 +18,12 @@ namespace ledger::cli {
 // stream failed (disk full, closed pipe): `what` names the destination in the message.
 Status WriteEventLines(std::span<const RecordedEvent> events, std::ostream& out,
                        std::string_view what = "standard output");
+
+// Waits until every event committed before the call is readable (EventStore::
+// WaitForCommitted), however long that takes: a command that prints "the log" prints all of
+// it, never the prefix a long transaction elsewhere in a PostgreSQL cluster leaves readable.
+// If the wait outlasts a moment, says on `err` what it is waiting for, once.
+Status WaitForCommittedEvents(EventStore& store, std::ostream& err);
 
 // Flushes `out` and reports whether everything written to it arrived.
 Status CheckWritten(std::ostream& out, std::string_view what = "standard output");

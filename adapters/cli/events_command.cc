@@ -47,6 +47,9 @@ class EventsCommand final : public Command {
     CliEnvironment& env = context.env;
     if (follow_) env.CatchStopSignals();
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, env.OpenStore(context.database_url));
+    // Without --follow the command stops at the end of the log: first let every event
+    // committed before it started become readable, so that it prints all of them.
+    if (!follow_) LEDGER_RETURN_IF_ERROR(WaitForCommittedEvents(*store, env.Err()));
     // Invariant: `after` is the position of the last event printed (or the one given), never
     // the largest position seen: log order need not be position order (event_store.h).
     GlobalPosition after = after_;

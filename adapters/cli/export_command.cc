@@ -1,5 +1,6 @@
 // ledger export: the whole log, in log order, as JSON lines that `ledger import` restores
-// byte for byte.
+// byte for byte. "Whole": every event committed before the export began, and any committed
+// while it runs that it reaches before the log's end.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,7 @@ class ExportCommand final : public Command {
   Status Run(CommandContext& context) override {
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
                             context.env.OpenStore(context.database_url));
+    LEDGER_RETURN_IF_ERROR(WaitForCommittedEvents(*store, context.env.Err()));
     if (output_.empty() || output_ == "-")
       return WriteLog(*store, context.env.Out(), "standard output");
 

@@ -186,6 +186,27 @@ Status PgEventStore::WaitForEvents(GlobalPosition after, std::chrono::millisecon
   }
 }
 
+Result<bool> PgEventStore::WaitForCommitted(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  // No notification marks the end of another database's transaction: poll, backing off.
+  auto poll = std::chrono::milliseconds(5);
+  auto bounds = [&] {
+    return WithConnection<pg::SnapshotBounds>(
+        *pool_, [](PgConnection& conn) { return pg::CurrentSnapshotBounds(conn); });
+  };
+  LEDGER_ASSIGN_OR_RETURN(pg::SnapshotBounds now, bounds());
+  const std::uint64_t committed_below = now.xmax;  // every transaction committed by now
+  while (now.xmin < committed_below) {
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    if (waited >= timeout) return false;
+    std::this_thread::sleep_for(std::min(poll, timeout - waited));
+    poll = std::min(poll * 2, std::chrono::milliseconds(200));
+    LEDGER_ASSIGN_OR_RETURN(now, bounds());
+  }
+  return true;
+}
+
 Result<ImportResult> PgEventStore::Import(std::span<const ImportedEvent> events) {
   std::vector<ImportedEvent> normalized;
   normalized.reserve(events.size());

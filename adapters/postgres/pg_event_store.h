@@ -96,6 +96,9 @@ class PgEventStore final : public EventStore {
                                              const ReadAllOptions& options) override;
   Result<std::optional<GlobalPosition>> HeadPosition() override;
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override;
+  // Polls the cluster's oldest running transaction until it is past every transaction that
+  // had committed at the call (pg_read.h SnapshotBounds).
+  Result<bool> WaitForCommitted(std::chrono::milliseconds timeout) override;
   Result<ImportResult> Import(std::span<const ImportedEvent> events) override;
 
  private:

@@ -1,6 +1,9 @@
 #include "adapters/postgres/pg_read.h"
 
+#include <charconv>
 #include <limits>
+#include <string>
+#include <string_view>
 
 #include "adapters/postgres/pg_statements.h"
 
@@ -105,6 +108,22 @@ Result<LogState> NextEventState(PgConnection& conn, GlobalPosition after) {
   if (r.rows() == 0) return LogState::kNothingNew;
   bool readable = !r.Get(0, 0).empty() && r.Get(0, 0)[0] != 0;
   return readable ? LogState::kReadable : LogState::kHeldBack;
+}
+
+Result<SnapshotBounds> CurrentSnapshotBounds(PgConnection& conn) {
+  LEDGER_ASSIGN_OR_RETURN(
+      PgResult r, conn.Exec("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text "
+                            "FROM pg_current_snapshot() AS s"));
+  SnapshotBounds bounds;
+  std::uint64_t* fields[] = {&bounds.xmin, &bounds.xmax};
+  for (int column = 0; column < 2; ++column) {
+    std::string_view text = r.Get(0, column);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *fields[column]);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return Internal("unexpected transaction id from PostgreSQL: " + std::string(text));
+    }
+  }
+  return bounds;
 }
 
 }  // namespace ledger::pg

@@ -42,6 +42,16 @@ enum class LogState {
 };
 Result<LogState> NextEventState(PgConnection& conn, GlobalPosition after);
 
+// The current snapshot's bounds, as transaction ids (xid8): every transaction below `xmin`
+// has ended, and every one that has committed is below `xmax`. ReadAll reads commit keys
+// below xmin, so once xmin reaches an earlier call's xmax, everything committed before that
+// call is readable (PgEventStore::WaitForCommitted).
+struct SnapshotBounds {
+  std::uint64_t xmin = 0;
+  std::uint64_t xmax = 0;
+};
+Result<SnapshotBounds> CurrentSnapshotBounds(PgConnection& conn);
+
 }  // namespace ledger::pg
 
 #endif  // LEDGER_ADAPTERS_POSTGRES_PG_READ_H_

@@ -147,6 +147,33 @@ TEST_CASE("ordering: an open write transaction elsewhere in the cluster pauses r
   CHECK(log[0].global_position == appended.position);
 }
 
+TEST_CASE("ordering: WaitForCommitted waits out an older transaction, then all is readable") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  std::unique_ptr<pg::PgConnection> elsewhere = Connect(AdminUrl());
+  MustExec(*elsewhere, "BEGIN");
+  MustExec(*elsewhere, "SELECT pg_current_xact_id()");
+
+  AppendResult appended = t.store->Append(MakeAppend(UniqueStream("order"))).value();
+  Result<bool> early = t.store->WaitForCommitted(std::chrono::milliseconds(300));
+  REQUIRE_MESSAGE(early.ok(), early.status().ToString());
+  CHECK_FALSE(*early);  // the open transaction is older than the append
+  CHECK(MustReadAll(*t.store, GlobalPosition(0)).empty());
+
+  std::thread ends_later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    MustExec(*elsewhere, "COMMIT");
+  });
+  Result<bool> whole = t.store->WaitForCommitted(std::chrono::seconds(60));
+  ends_later.join();
+  REQUIRE_MESSAGE(whole.ok(), whole.status().ToString());
+  CHECK(*whole);
+  // No waiting for events now: one read has the event.
+  std::vector<RecordedEvent> log = MustReadAll(*t.store, GlobalPosition(0));
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].global_position == appended.position);
+}
+
 TEST_CASE("ordering: a transaction whose first write precedes its stream lock") {
   ManualClock clock(kT0);
   TestStore t(&clock);
