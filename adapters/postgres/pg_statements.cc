@@ -89,16 +89,28 @@ const Statement kReadStream = {"ledger_read_stream",
                                "ORDER BY stream_version LIMIT $4::bigint"};
 
 // ReadAll's two statements, with and without the provider bodies.
+//
+// The page size is written `LIMIT (SELECT $n)`, not `LIMIT $n`, on purpose. A page must be an
+// ordered scan of events_log_order that stops after `limit` rows; the alternative, a bitmap
+// scan of every event after the checkpoint and a sort, costs in proportion to the log behind
+// the checkpoint. Which the planner picks depends on how many rows it expects the scan to
+// yield, and under the store's row-level security it expects far too few: it cannot evaluate
+// the policy's current_setting() while planning and guesses it keeps 0.5% of the rows, so a
+// page of 1,000 "needs" most of the log. With a constant limit it then chose the sort
+// (27-33 ms a page at 100,000 events, the bulk of a replay's or rebuild's time on the server).
+// A limit that is not a constant when planning is planned as "a tenth of the rows", whatever
+// the estimate, which makes the ordered scan the cheaper plan at every log size
+// (tests/postgres/pg_read_plan_test.cc pins it; docs/performance.md, "Plans").
 #define LEDGER_READ_ALL_FROM_START(COLUMNS)                                          \
   "SELECT " COLUMNS " FROM events WHERE commit_key < " LEDGER_BELOW_RUNNING \
-  " ORDER BY commit_key, global_position LIMIT $1::bigint"
+  " ORDER BY commit_key, global_position LIMIT (SELECT $1::bigint)"
 #define LEDGER_READ_ALL_AFTER(COLUMNS)                                                           \
   "SELECT e.* FROM events AS start CROSS JOIN LATERAL ("                                         \
   "SELECT " COLUMNS                                                                              \
   " FROM events AS e "                                                                           \
   "WHERE (e.commit_key, e.global_position) > (start.commit_key, start.global_position) "         \
   "AND e.commit_key < " LEDGER_BELOW_RUNNING                                                     \
-  " ORDER BY e.commit_key, e.global_position LIMIT $2::bigint) AS e "                           \
+  " ORDER BY e.commit_key, e.global_position LIMIT (SELECT $2::bigint)) AS e "                  \
   "WHERE start.global_position = $1::bigint"
 
 const Statement kReadAllFromStart = {"ledger_read_all_from_start",
