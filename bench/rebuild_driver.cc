@@ -10,8 +10,8 @@
 // position 0 in batches (ReadAll, the projectors), their rows held in the write-back buffer
 // and written with the checkpoints by ReadModelStore::CommitBulk whenever it passes
 // --rebuild-buffer-mib (default RunnerOptions', 64; 0: one ReadModelStore::Commit per batch,
-// the runtime before the buffer), and swapped in when caught up. The database must hold a migrated ledger
-// with its log imported; read models already there are replaced.
+// the runtime before the buffer), and swapped in when caught up. The database must hold a
+// migrated ledger with its log imported; read models already there are replaced.
 //
 // Reports the events read per second over the whole rebuild (from the first read to the last
 // promotion), peak resident memory (VmHWM: the most this process ever held, so the log must

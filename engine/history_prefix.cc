@@ -51,9 +51,15 @@ Result<std::vector<RecordedEvent>> HistoryPrefix::ReadStream(const StreamId& str
 }
 
 Result<std::vector<RecordedEvent>> HistoryPrefix::ReadAll(GlobalPosition after, std::size_t limit) {
+  return ReadAll(after, limit, ReadAllOptions{});
+}
+
+Result<std::vector<RecordedEvent>> HistoryPrefix::ReadAll(GlobalPosition after, std::size_t limit,
+                                                          const ReadAllOptions& options) {
   if (last_ && after == *last_) return std::vector<RecordedEvent>();
   if (!as_of_) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, target_->ReadAll(after, limit));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events,
+                            target_->ReadAll(after, limit, options));
     if (last_) {
       auto end = std::find_if(events.begin(), events.end(),
                               [&](const RecordedEvent& e) { return e.global_position == *last_; });
@@ -65,7 +71,8 @@ Result<std::vector<RecordedEvent>> HistoryPrefix::ReadAll(GlobalPosition after, 
   std::vector<RecordedEvent> kept;
   GlobalPosition cursor = after;
   while (kept.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, target_->ReadAll(cursor, limit));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events,
+                            target_->ReadAll(cursor, limit, options));
     if (events.empty()) break;
     cursor = events.back().global_position;
     bool short_page = events.size() < limit;

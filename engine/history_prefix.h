@@ -5,7 +5,8 @@
 //   AsOf(time T)      every event recorded at or before T (recorded_at never decreases within
 //                     a stream, so no stream's version n+1 is seen without n).
 //
-// ReadAll sees only that history, and so does ReadStream for AsOf (UpTo refuses it); appends and imports are refused
+// ReadAll (with or without ReadAllOptions) sees only that history, and so does ReadStream for
+// AsOf (UpTo refuses it); appends and imports are refused
 // (FailedPrecondition), so a replay can never change history. WaitForEvents returns at once:
 // a finished history has nothing more to wait for.
 #ifndef LEDGER_ENGINE_HISTORY_PREFIX_H_
@@ -35,6 +36,10 @@ class HistoryPrefix final : public EventStoreWrapper {
   Result<std::vector<RecordedEvent>> ReadStream(const StreamId& stream,
                                                 const StreamReadOptions& options) override;
   Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit) override;
+  // Forwards `options` to the target, so that a replay whose projectors read no raw bodies
+  // does not fetch them (EventStoreWrapper deliberately leaves this overload unforwarded).
+  Result<std::vector<RecordedEvent>> ReadAll(GlobalPosition after, std::size_t limit,
+                                             const ReadAllOptions& options) override;
   Status WaitForEvents(GlobalPosition after, std::chrono::milliseconds timeout) override;
   Result<ImportResult> Import(std::span<const ImportedEvent> events) override;
   Result<std::optional<GlobalPosition>> HeadPosition() override;

@@ -222,9 +222,10 @@ static Status AppendCopyField(const Value& value, ColumnType type, std::string& 
     out += *text;
     return Status::Ok();
   }
-  if (const auto* i = std::get_if<std::int64_t>(&value); i != nullptr && type == ColumnType::kInteger) {
+  const auto* integer = std::get_if<std::int64_t>(&value);
+  if (integer != nullptr && type == ColumnType::kInteger) {
     PutBigEndian(8, 4, out);
-    PutInt64(*i, out);  // pg_params.h: big-endian, as EncodeInt64
+    PutInt64(*integer, out);  // pg_params.h: big-endian, as EncodeInt64
     return Status::Ok();
   }
   LEDGER_ASSIGN_OR_RETURN(std::string bytes, EncodeValue(value, type));

@@ -756,10 +756,11 @@ Status PgReadModelStore::CommitBulk(const CommitRequest& request) {
         if (!changes.deletes.empty()) {
           const std::string staging = "ledger_bulk_keys_" + table.name;
           LEDGER_RETURN_IF_ERROR(conn.Exec(pg::StagingKeysSql(table, staging, qualified)));
+          auto append_key = [&](const Key& key, std::string& out) {
+            return pg::AppendCopyKey(table, key, out);
+          };
           LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyKeysSql(table, Ident(staging)),
-                                           changes.deletes, [&](const Key& key, std::string& out) {
-                                             return pg::AppendCopyKey(table, key, out);
-                                           }));
+                                           changes.deletes, append_key));
           LEDGER_RETURN_IF_ERROR(conn.Exec(pg::DeleteStagedKeysSql(table, qualified, staging)));
         }
         if (!changes.upserts.empty()) {

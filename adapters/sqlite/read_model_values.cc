@@ -18,11 +18,11 @@ void BindValue(Statement& statement, int index, const Value& value) {
     Statement& s;
     int i;
     void operator()(std::monostate) const { s.BindNull(i); }
-    void operator()(const std::string& text) const { s.BindText(i, text); }
+    void operator()(const std::string& text) const { s.BindTextUnowned(i, text); }
     void operator()(std::int64_t n) const { s.BindInt64(i, n); }
     void operator()(bool b) const { s.BindInt64(i, b ? 1 : 0); }
     void operator()(Timestamp t) const { s.BindInt64(i, t.value()); }
-    void operator()(const JsonText& json) const { s.BindText(i, json.text); }
+    void operator()(const JsonText& json) const { s.BindTextUnowned(i, json.text); }
   };
   std::visit(Binder{statement, index}, value);
 }

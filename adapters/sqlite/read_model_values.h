@@ -9,7 +9,8 @@
 
 namespace ledger::sqlite {
 
-// Binds `value` (NULL included) to parameter `index` (from 1) in its stored form.
+// Binds `value` (NULL included) to parameter `index` (from 1) in its stored form. Text is
+// bound without a copy: REQUIRES `value` to outlive the statement's use (the Statement).
 void BindValue(Statement& statement, int index, const projections::Value& value);
 
 // The current row of a SELECT of every column of `table`, in declaration order.

@@ -34,7 +34,9 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "adapters/sqlite/sqlite_event_store.h"
 #include "projections/read_model_store.h"
@@ -72,6 +74,9 @@ class SqliteReadModelStore final : public projections::ReadModelStore {
       const projections::TableSpec& table, projections::TableSet set,
       std::span<const projections::Key> keys) override;
   Status Commit(const projections::CommitRequest& request) override;
+  // Commit, with a kShadow request's rows written table by table in primary-key order (the
+  // outcome is Commit's: one change per row stands, the last; see read_model_store.h).
+  Status CommitBulk(const projections::CommitRequest& request) override;
   Status PromoteShadow(std::span<const projections::TableSpec> tables,
                        std::string_view live_checkpoint, std::string_view shadow_checkpoint,
                        GlobalPosition expected) override;
@@ -85,6 +90,11 @@ class SqliteReadModelStore final : public projections::ReadModelStore {
  private:
   SqliteReadModelStore(std::unique_ptr<sqlite::Connection> writer,
                        std::chrono::milliseconds busy_timeout);
+
+  // Commit's work: checks, then `changes` (pointers into request.changes) in that order and
+  // the checkpoint moves, in one write transaction.
+  Status Apply(const projections::CommitRequest& request,
+               std::span<const projections::RowChange* const> changes);
 
   std::mutex write_mu_;
   const std::unique_ptr<sqlite::Connection> writer_;  // guarded by write_mu_

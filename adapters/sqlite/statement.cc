@@ -43,6 +43,12 @@ void Statement::BindText(int index, std::string_view value) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
+void Statement::BindTextUnowned(int index, std::string_view value) {
+  int rc = sqlite3_bind_text64(stmt_, index, NonNull(value.data()), value.size(), SQLITE_STATIC,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
 void Statement::BindBlob(int index, std::string_view bytes) {
   int rc = sqlite3_bind_blob64(stmt_, index, NonNull(bytes.data()), bytes.size(), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
