@@ -135,13 +135,16 @@ if [[ "$kind" == postgres ]]; then
 fi
 
 # ledger serve: a command and /healthz over HTTP, then SIGTERM drains and exits 0
-port=$((20000 + RANDOM % 40000))
-"$ledger" serve --listen "127.0.0.1:$port" 2>"$dir/serve.err" &
+# Port 0: the kernel picks a free port (a random one collided with other tests' servers), and
+# `ledger serve` says which one it got on stderr: "ledger serve: listening on port N".
+"$ledger" serve --listen "127.0.0.1:0" 2>"$dir/serve.err" &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q "listening" "$dir/serve.err" 2>/dev/null && break
   sleep 0.1
 done
+port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$dir/serve.err" | head -1)
+[[ -n "$port" ]] || fail "serve did not report its port: $(cat "$dir/serve.err")"
 http() {  # http METHOD PATH [BODY]: prints the response
   local body=${3:-}
   exec 3<>"/dev/tcp/127.0.0.1/$port"
