@@ -29,9 +29,10 @@ std::string EncodeXid(std::uint64_t xid) { return EncodeInt64(static_cast<std::i
 
 // What the first round trip learned, under the stream locks.
 struct Locked {
-  std::unordered_map<StreamId, LockedHead> heads;      // every requested stream
+  // Every requested stream; an empty head for a stream with no row yet.
+  std::unordered_map<StreamId, LockedHead> heads;
+  std::unordered_set<StreamId> absent;                 // requested streams with no row
   std::unordered_map<EventId, StoredEventRef> stored;  // requested ids already stored
-  std::vector<std::string> created;                    // placeholder rows made here
   std::uint64_t xid = 0;
 };
 
@@ -76,7 +77,6 @@ Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> re
   } else {
     p.Sql("BEGIN");
   }
-  std::size_t create = p.Send(kCreateStreams, std::move(Params().Array(stream_array)));
   std::size_t lock = p.Send(kLockStreams, std::move(Params().Array(stream_array)));
   std::size_t xid = p.Send(kCurrentXid);
   std::size_t find = p.Send(kFindEvents, std::move(Params().Array(ids)));
@@ -84,8 +84,6 @@ Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> re
   LEDGER_RETURN_IF_ERROR(FirstError(results));
 
   Locked out;
-  const PgResult& created = *results[create];
-  for (int i = 0; i < created.rows(); ++i) out.created.emplace_back(created.Get(i, 0));
   const PgResult& heads = *results[lock];
   for (int i = 0; i < heads.rows(); ++i) {
     LockedHead h = DecodeHeadRow(heads, i);
@@ -100,8 +98,12 @@ Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> re
         StoredEventRef{StreamId(std::string(found.Get(i, 1))), StreamVersion(found.GetInt64(i, 2)),
                        GlobalPosition(found.GetInt64(i, 3))});
   }
-  if (out.heads.size() != streams.size())
-    return Internal("postgres: a locked stream row is missing");
+  for (std::string& s : streams) {
+    StreamId stream(std::move(s));
+    if (out.heads.contains(stream)) continue;
+    out.heads.emplace(stream, LockedHead{stream, StreamHead{}, 0});
+    out.absent.insert(std::move(stream));
+  }
   return out;
 }
 
@@ -238,17 +240,18 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
     return attempt;
   }
 
-  std::vector<std::string> unused;
-  for (const std::string& s : locked->created) {
-    if (!plan.new_heads.contains(StreamId(s))) unused.push_back(s);
+  // New streams' rows go in before the events, so that every stream is locked before a
+  // position is drawn (kInsertStreams).
+  std::unordered_map<StreamId, StreamHead> created, advanced;
+  for (auto& [stream, head] : plan.new_heads) {
+    (locked->absent.contains(stream) ? created : advanced).emplace(stream, head);
   }
   Pipeline writes(conn);
+  if (!created.empty()) writes.Send(kInsertStreams, HeadParams(plan.commit_key, created));
   std::size_t insert = writes.Send(kInsertEvents, InsertParams(plan));
-  std::size_t last = writes.Send(kUpdateStreams, HeadParams(plan.commit_key, plan.new_heads));
-  if (!unused.empty()) {
-    ArrayParam drop(TypeOid::kText);
-    for (const std::string& s : unused) drop.Add(s);
-    last = writes.Send(kDropPlaceholders, std::move(Params().Array(drop)));
+  std::size_t last = insert;
+  if (!advanced.empty()) {
+    last = writes.Send(kUpdateStreams, HeadParams(plan.commit_key, advanced));
   }
   if (hooks == nullptr) {
     last = writes.Sql("COMMIT");

@@ -1,10 +1,11 @@
 // One append transaction: any number of independent, normalised append requests, locked,
 // planned (engine/append_planner.h) and written together. Append is a batch of one.
 //
-// Round trips (pipeline mode): 1) BEGIN, create placeholder rows for new streams, lock every
-// stream row in stream id order, read the transaction id and where the event ids are already
-// stored; 2) after planning on the client: insert the events (positions drawn here), update
-// the stream heads, COMMIT, then a NOTIFY of its own.
+// Round trips (pipeline mode): 1) BEGIN, lock the rows of the streams that exist in stream id
+// order, read the transaction id and where the event ids are already stored; 2) after planning
+// on the client: insert the rows of new streams (a unique violation there means another
+// transaction created one meanwhile: the store runs the append again), insert the events
+// (positions drawn here), update the existing heads, COMMIT, then a NOTIFY of its own.
 #ifndef LEDGER_ADAPTERS_POSTGRES_PG_APPEND_H_
 #define LEDGER_ADAPTERS_POSTGRES_PG_APPEND_H_
 

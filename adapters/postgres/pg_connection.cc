@@ -344,6 +344,7 @@ std::vector<Result<PgResult>> Pipeline::Run() {
   }
   if (PQflush(c) != 0) return fail_rest(conn_.RecordError(nullptr));
 
+  std::optional<PgError> first_error;
   for (const Item& item : items_) {
     std::optional<Status> prepare_failed;
     if (item.prepare_first) {
@@ -375,8 +376,11 @@ std::vector<Result<PgResult>> Pipeline::Run() {
         conn_.cached_.erase(item.sql);
       }
     }
+    if (!out.back().ok() && !first_error) first_error = conn_.last_error();
   }
   if (PQexitPipelineMode(c) != 1) conn_.RecordError(nullptr).IgnoreError();
+  // Callers decide on retries from the cause, not from "current transaction is aborted".
+  if (first_error && !conn_.broken()) conn_.last_error_ = std::move(*first_error);
   return out;
 }
 

@@ -106,6 +106,11 @@ class PgConnection {
   std::size_t next_cached_name_ = 0;
 };
 
+// SET ROLE `role` on `conn` (nothing if `role` is empty), so a pooled connection acts with a
+// group role's rights whatever login it uses. FailedPrecondition, saying what to do, if the
+// role does not exist (run `ledger migrate`) or the login may not act as it (GRANT).
+Status AssumeRole(PgConnection& conn, const std::string& role);
+
 // Statements sent together and answered together. Usage:
 //
 //   Pipeline p(conn);
@@ -116,11 +121,8 @@ class PgConnection {
 // With an explicit BEGIN the transaction spans groups and stays open (failed) after an
 // error: the caller rolls back. If the connection fails, every statement whose answer did
 // not arrive gets that error (so a COMMIT that was answered still reads as committed).
-// SET ROLE `role` on `conn` (nothing if `role` is empty), so a pooled connection acts with a
-// group role's rights whatever login it uses. FailedPrecondition, saying what to do, if the
-// role does not exist (run `ledger migrate`) or the login may not act as it (GRANT).
-Status AssumeRole(PgConnection& conn, const std::string& role);
-
+// After Run, the connection's last_error() is that of the first statement that failed (a
+// later group runs in the failed transaction and fails too, saying only that).
 class Pipeline {
  public:
   explicit Pipeline(PgConnection& conn) : conn_(conn) {}

@@ -24,17 +24,9 @@ namespace ledger::pg {
   "unnest($2::text[], $3::text[], $4::bigint[], $5::bytea[], $6::timestamptz[]) " \
   "AS h(stream_id, tenant_id, version, hash, last_recorded_at)"
 
-// Placeholder rows (version 0, the genesis hash) so that new streams can be locked like old
-// ones. Sorted, like kLockStreams, so concurrent appends wait for each other in one order
-// and never deadlock.
-const Statement kCreateStreams = {
-    "ledger_create_streams",
-    "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
-    ") "
-    "SELECT id, 0, decode(repeat('00', 32), 'hex'), '', 'epoch'::timestamptz, '0'::xid8 "
-    "FROM unnest($1::text[]) AS id ORDER BY id "
-    "ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id"};
-
+// Locks the heads of the streams that exist, in stream id order, so that concurrent appends
+// wait for each other in one order and never deadlock. Streams without a row are created by
+// kInsertStreams in the second round trip.
 const Statement kLockStreams = {"ledger_lock_streams",
                                 "SELECT " LEDGER_HEAD_COLUMNS
                                 " FROM streams WHERE stream_id = ANY($1::text[]) "
@@ -46,6 +38,18 @@ const Statement kFindEvents = {
     "ledger_find_events",
     "SELECT event_id, stream_id, stream_version, global_position FROM events "
     "WHERE event_id = ANY($1::uuid[])"};
+
+// The heads of streams that had no row when kLockStreams ran. A plain INSERT, sorted: the new
+// row's unique-index entry is this transaction's lock on the stream. If another transaction
+// created the stream meanwhile, it waits for that one and fails with a unique violation on
+// streams_pkey if it committed; the store then runs the whole append again, which finds the
+// row and locks it. Runs before kInsertEvents, so positions are still drawn under the locks.
+const Statement kInsertStreams = {
+    "ledger_insert_streams",
+    "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
+    ") "
+    "SELECT h.stream_id, h.version, h.hash, h.tenant_id, h.last_recorded_at, $1::xid8 "
+    "FROM " LEDGER_HEAD_ARRAYS " ORDER BY h.stream_id"};
 
 // Positions come from the column default (nextval), drawn row by row in array order, after
 // the locks were taken and the expected versions checked.
@@ -70,9 +74,6 @@ const Statement kUpdateStreams = {
     "last_recorded_at = h.last_recorded_at, last_commit_key = $1::xid8 "
     "FROM " LEDGER_HEAD_ARRAYS " WHERE s.stream_id = h.stream_id"};
 
-const Statement kDropPlaceholders = {
-    "ledger_drop_placeholders",
-    "DELETE FROM streams WHERE stream_id = ANY($1::text[]) AND version = 0"};
 
 // Sent after COMMIT, as its own transaction: NOTIFY inside the append's transaction would
 // take the cluster-wide notify lock until that commit is flushed, serializing every
@@ -165,8 +166,8 @@ const Statement kAdvancePosition = {"ledger_advance_position",
 
 std::span<const Statement> AllStatements() {
   static const Statement kAll[] = {
-      kCreateStreams,     kLockStreams,      kCurrentXid,       kFindEvents,
-      kInsertEvents,      kUpdateStreams,    kDropPlaceholders, kNotify,
+      kLockStreams,       kCurrentXid,       kFindEvents,       kInsertStreams,
+      kInsertEvents,      kUpdateStreams,    kNotify,
       kReadStream,        kReadAllFromStart, kReadAllAfter,     kReadAllFromStartNoBody,
       kReadAllAfterNoBody, kEventExists,
       kLogStateFromStart, kLogStateAfter,    kLockAllStreams,   kReadHeads,

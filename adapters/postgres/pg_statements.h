@@ -32,13 +32,12 @@ enum EventColumn {
 };
 
 // Append (pg_append.cc), in the order an append runs them.
-extern const Statement kCreateStreams;     // $1 text[]: placeholder rows, sorted; RETURNING created
-extern const Statement kLockStreams;       // $1 text[]: heads, locked in stream id order
-extern const Statement kCurrentXid;        // the transaction's xid8 (assigned by the lock)
+extern const Statement kLockStreams;       // $1 text[]: existing heads, locked in stream id order
+extern const Statement kCurrentXid;        // the transaction's xid8 (assigned here if no lock did)
 extern const Statement kFindEvents;        // $1 uuid[]: where these ids are stored
+extern const Statement kInsertStreams;     // $1 xid8 commit key, $2.. arrays of new streams' heads
 extern const Statement kInsertEvents;      // $1 xid8 commit key, $2.. arrays; RETURNING positions
 extern const Statement kUpdateStreams;     // $1 xid8 commit key, $2.. arrays of new heads
-extern const Statement kDropPlaceholders;  // $1 text[]: empty rows this append created
 extern const Statement kNotify;            // wakes LISTENers; its own transaction, no fsync wait
 
 // Reads (pg_read.cc).

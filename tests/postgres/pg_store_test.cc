@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "engine/canonical.h"
 #include "engine/memory_store.h"
 #include "tests/postgres/pg_hooks.h"
 #include "tests/postgres/pg_test_support.h"
@@ -170,6 +171,69 @@ TEST_CASE("store: one event id appended to two streams at once is stored once") 
   CHECK(same->deduplicated);
   CHECK(same->position == a->position);
   CHECK(testing::ReadWholeStream(*t.store, second).empty());
+}
+
+TEST_CASE("store: appends creating one stream at once are decided one after the other") {
+  ManualClock clock(kT0);
+  TestStore t(&clock);
+  FunctionHooks hooks;
+  Gate held, release;
+  hooks.before_commit = [&](PgTransaction&) {
+    held.Open();
+    release.Wait();
+    return Status::Ok();
+  };
+  PgOptions options;
+  options.clock = &clock;
+  options.hooks = &hooks;
+  std::unique_ptr<PgEventStore> slow = PgEventStore::Open(t.db->Url(), options).value();
+
+  // The first creates the stream and is held before COMMIT. The others found no row, so
+  // they insert the stream's head, wait on its unique index, fail when the first commits,
+  // and are run again against the head it left.
+  const std::string stream = UniqueStream("order");
+  Result<AppendResult> first = Internal("not run");
+  std::thread holder(
+      [&] { first = slow->Append(MakeAppend(stream, ExpectedVersion::NoStream(), 2)); });
+  REQUIRE(held.Wait());
+  Result<AppendResult> must_be_new = Internal("not run");
+  Result<std::vector<Result<AppendResult>>> batch = Internal("not run");
+  std::thread racer(
+      [&] { must_be_new = t.store->Append(MakeAppend(stream, ExpectedVersion::NoStream(), 1)); });
+  std::thread batcher([&] {
+    std::vector<AppendRequest> requests = {
+        MakeAppend(UniqueStream("order"), ExpectedVersion::NoStream(), 1),
+        MakeAppend(stream, ExpectedVersion::Any(), 1)};
+    batch = t.store->AppendBatch(requests);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  release.Open();
+  holder.join();
+  racer.join();
+  batcher.join();
+
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  CHECK(must_be_new.status().code() == StatusCode::kConflict);
+  REQUIRE_MESSAGE(batch.ok(), batch.status().ToString());
+  REQUIRE((*batch)[0].ok());
+  REQUIRE_MESSAGE((*batch)[1].ok(), (*batch)[1].status().ToString());
+  CHECK((*batch)[1]->stream_version == StreamVersion(3));
+  std::vector<RecordedEvent> events = testing::ReadWholeStream(*t.store, stream);
+  REQUIRE(events.size() == 3);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].stream_version == StreamVersion(i + 1));
+  }
+  // The chain runs through all three: the third was planned on the head the first left.
+  Sha256Digest hash = kGenesisStreamHash;
+  for (const RecordedEvent& e : events) {
+    CHECK(e.stream_hash == ChainStreamHash(hash, e));
+    hash = e.stream_hash;
+  }
+  std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
+  pg::PgResult head = MustExec(*admin, "SELECT version FROM streams WHERE stream_id = '" +
+                                           stream + "'");
+  REQUIRE(head.rows() == 1);
+  CHECK(head.GetInt64(0, 0) == 3);
 }
 
 TEST_CASE("store: a large batch is one transaction with an outcome per request") {
