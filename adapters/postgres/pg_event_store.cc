@@ -22,14 +22,7 @@ Status AssumeRoleAndScope(PgConnection& conn, const std::string& role) {
   LEDGER_RETURN_IF_ERROR(pg::AssumeRole(conn, role));
   // The store serves every tenant: '*' is the all-tenants scope of the RLS policies.
   LEDGER_RETURN_IF_ERROR(conn.Exec("SET ledger.tenant = '*'").status());
-  // Plan every execution of the prepared statements with its actual arguments. PostgreSQL
-  // otherwise switches a statement to one generic plan after five executions and keeps it for
-  // the connection's life; planned while `events` was empty or not yet analyzed, the event-id
-  // lookup of every append became a sequential scan of the whole table, so appends slowed as
-  // the log grew (2.4-2.9x fewer appends/s in bench/run, where autovacuum is off for the
-  // events table; docs/performance.md, "Plans"). Planning an append's few statements with
-  // their arrays costs less than one such scan, and ANY($1) lookups are always index scans.
-  return conn.Exec("SET plan_cache_mode = force_custom_plan").status();
+  return conn.Exec(pg::kIndexPlansOnly).status();
 }
 
 // Whether running the same thing again may succeed where this attempt failed.

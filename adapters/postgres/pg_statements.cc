@@ -24,6 +24,8 @@ namespace ledger::pg {
   "unnest($2::text[], $3::text[], $4::bigint[], $5::bytea[], $6::timestamptz[]) " \
   "AS h(stream_id, tenant_id, version, hash, last_recorded_at)"
 
+const char* const kIndexPlansOnly = "SET enable_seqscan = off";
+
 // Locks the heads of the streams that exist, in stream id order, so that concurrent appends
 // wait for each other in one order and never deadlock. Streams without a row are created by
 // kInsertStreams in the second round trip.
