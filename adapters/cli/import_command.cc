@@ -2,11 +2,14 @@
 //
 // Lines are parsed and checked here, so a bad line is reported by its number before the
 // store sees it; they reach the store in batches, each one EventStore::Import call (atomic).
+// One batch is stored on a second thread while the next is parsed, so the file's parsing and
+// the store's writing overlap; batches still reach the store one at a time, in file order.
 // Import is resumable: events already stored at the same stream and version are skipped,
 // so after a failure the same file can simply be imported again.
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <istream>
 #include <optional>
 
@@ -104,6 +107,13 @@ class ImportCommand final : public Command {
     std::istream& in = file_ == "-" ? context.env.In() : file;
     LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
                             context.env.OpenStore(context.database_url));
+    // The storing thread uses `store`: whatever the way out, it finishes first.
+    struct WaitForStoring {
+      Stored& stored;
+      ~WaitForStoring() {
+        if (stored.result.valid()) stored.result.wait();
+      }
+    } wait_for_storing{storing_};
     ProgressReporter progress(context.env.Err(), context.env.ErrIsTerminal(), "imported");
 
     std::string line;
@@ -115,22 +125,26 @@ class ImportCommand final : public Command {
       if (IsBlank(line)) continue;
       Result<ImportedEvent> event = ParseEventJson(line, tenant_);
       if (!event.ok()) {
+        LEDGER_RETURN_IF_ERROR(FinishStoring());
         return WithProgressNote(event.status().WithContext("line " + std::to_string(line_number)));
       }
       if (renumber_) event->global_position.reset();
       batch_.push_back(std::move(event).value());
       batch_lines_.push_back(line_number);
       if (batch_.size() == batch_size_) {
-        LEDGER_RETURN_IF_ERROR(Flush(*store));
+        LEDGER_RETURN_IF_ERROR(StartStoring(*store));
         std::optional<double> fraction;
         if (total_bytes > 0)
           fraction = static_cast<double>(bytes_read) / static_cast<double>(total_bytes);
         progress.Update(imported_ + already_present_, fraction);
       }
     }
-    if (in.bad())
+    if (in.bad()) {
+      LEDGER_RETURN_IF_ERROR(FinishStoring());
       return Unavailable("reading " + file_ + " failed after line " + std::to_string(line_number));
-    LEDGER_RETURN_IF_ERROR(Flush(*store));
+    }
+    LEDGER_RETURN_IF_ERROR(StartStoring(*store));
+    LEDGER_RETURN_IF_ERROR(FinishStoring());
     progress.Finish(imported_ + already_present_);
     context.env.Out() << "{\"imported\":" << imported_
                       << ",\"already_present\":" << already_present_ << "}\n";
@@ -138,15 +152,35 @@ class ImportCommand final : public Command {
   }
 
  private:
-  Status Flush(EventStore& store) {
-    if (batch_.empty()) return Status::Ok();
-    Result<ImportResult> result = store.Import(batch_);
-    if (!result.ok()) return WithProgressNote(AtLines(result.status(), batch_lines_));
+  // A batch on its way into the store, on the storing thread.
+  struct Stored {
+    std::vector<ImportedEvent> events;
+    std::vector<std::uint64_t> lines;  // events[i] came from line lines[i]
+    std::future<Result<ImportResult>> result;
+  };
+
+  // Waits for the batch being stored (if any) and counts it; its error, at its lines.
+  Status FinishStoring() {
+    if (!storing_.result.valid()) return Status::Ok();
+    Result<ImportResult> result = storing_.result.get();
+    if (!result.ok()) return WithProgressNote(AtLines(result.status(), storing_.lines));
     imported_ += result->imported;
     already_present_ += result->already_present;
-    first_pending_line_ = batch_lines_.back() + 1;
+    first_pending_line_ = storing_.lines.back() + 1;
+    return Status::Ok();
+  }
+
+  // Once the previous batch is stored, hands the current one to the storing thread.
+  Status StartStoring(EventStore& store) {
+    LEDGER_RETURN_IF_ERROR(FinishStoring());
+    if (batch_.empty()) return Status::Ok();
+    storing_.events.swap(batch_);
+    storing_.lines.swap(batch_lines_);
     batch_.clear();
     batch_lines_.clear();
+    std::span<const ImportedEvent> events(storing_.events);
+    storing_.result =
+        std::async(std::launch::async, [&store, events] { return store.Import(events); });
     return Status::Ok();
   }
 
@@ -164,8 +198,9 @@ class ImportCommand final : public Command {
   std::uint64_t batch_size_ = kDefaultBatchSize;
   bool renumber_ = false;
 
-  std::vector<ImportedEvent> batch_;
+  std::vector<ImportedEvent> batch_;        // being parsed
   std::vector<std::uint64_t> batch_lines_;  // batch_[i] came from line batch_lines_[i]
+  Stored storing_;
   std::uint64_t imported_ = 0;
   std::uint64_t already_present_ = 0;
   std::uint64_t first_pending_line_ = 1;

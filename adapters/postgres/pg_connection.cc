@@ -94,7 +94,14 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const ConnectSpec& spec
   // Server notices ("already exists, skipping") are for people at psql, not a library's stderr.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
-  return std::unique_ptr<PgConnection>(new PgConnection(conn));
+  auto opened = std::unique_ptr<PgConnection>(new PgConnection(conn));
+  // No JIT compilation. PostgreSQL compiles a query with LLVM once its estimated cost passes
+  // jit_above_cost, and the ledger's bulk statements pass it (an import batch's INSERT ...
+  // SELECT, a rebuild's page reads, a projection's upserts) without running long enough to
+  // repay it: during `ledger import` LLVM took as much of the server's CPU as the inserts
+  // themselves, and turning it off made the import 1.5-1.7x faster (docs/performance.md).
+  LEDGER_RETURN_IF_ERROR(opened->Exec("SET jit = off").status());
+  return opened;
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
