@@ -1,14 +1,21 @@
 // Test helpers for holding PostgreSQL append transactions at chosen points: hooks built from
-// functions, and a one-shot gate two threads meet at.
+// functions, a one-shot gate two threads meet at, hooks that hold every append before its
+// COMMIT, and a store opened with hooks.
 #ifndef LEDGER_TESTS_POSTGRES_PG_HOOKS_H_
 #define LEDGER_TESTS_POSTGRES_PG_HOOKS_H_
+
+#include <doctest/doctest.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <cstddef>
+#include <memory>
 #include <mutex>
 
 #include "adapters/postgres/pg_event_store.h"
+#include "engine/clock.h"
+#include "tests/postgres/pg_test_support.h"
 
 namespace ledger::pgtest {
 
@@ -46,6 +53,32 @@ class Gate {
   std::condition_variable cv_;
   bool open_ = false;
 };
+
+// Stops every append before its COMMIT: `held` opens once one is stopped there, and it
+// commits once `release` opens.
+class HoldBeforeCommit final : public PgAppendHooks {
+ public:
+  Gate held;
+  Gate release;
+
+  Status BeforeCommit(PgTransaction&) override {
+    held.Open();
+    release.Wait();
+    return Status::Ok();
+  }
+};
+
+// A second store on `db` whose appends run `hooks` (which must outlive it).
+inline std::unique_ptr<PgEventStore> OpenWithHooks(const TestDatabase& db, Clock* clock,
+                                                   PgAppendHooks* hooks, std::size_t pool = 8) {
+  PgOptions options;
+  options.clock = clock;
+  options.hooks = hooks;
+  options.pool_size = pool;
+  Result<std::unique_ptr<PgEventStore>> s = PgEventStore::Open(db.Url(), options);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return std::move(s).value();
+}
 
 }  // namespace ledger::pgtest
 

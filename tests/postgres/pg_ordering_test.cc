@@ -23,17 +23,6 @@ using testing::UniqueStream;
 
 constexpr Timestamp kT0{1'795'000'000'000'000};
 
-std::unique_ptr<PgEventStore> OpenWithHooks(const TestDatabase& db, Clock* clock,
-                                            PgAppendHooks* hooks, std::size_t pool = 8) {
-  PgOptions options;
-  options.clock = clock;
-  options.hooks = hooks;
-  options.pool_size = pool;
-  Result<std::unique_ptr<PgEventStore>> s = PgEventStore::Open(db.Url(), options);
-  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
-  return std::move(s).value();
-}
-
 std::vector<RecordedEvent> MustReadAll(EventStore& store, GlobalPosition after) {
   Result<std::vector<RecordedEvent>> r = store.ReadAll(after, kNoLimit);
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());
@@ -59,19 +48,13 @@ std::vector<RecordedEvent> Follow(EventStore& store, std::size_t count,
 TEST_CASE("ordering: an in-flight transaction holding a lower position holds readers back") {
   ManualClock clock(kT0);
   TestStore t(&clock);
-  FunctionHooks hooks;
-  Gate held, release;
-  hooks.before_commit = [&](PgTransaction&) {
-    held.Open();
-    release.Wait();
-    return Status::Ok();
-  };
-  std::unique_ptr<PgEventStore> slow = OpenWithHooks(*t.db, &clock, &hooks);
+  HoldBeforeCommit hold;
+  std::unique_ptr<PgEventStore> slow = OpenWithHooks(*t.db, &clock, &hold);
 
   const std::string a = UniqueStream("order"), b = UniqueStream("payment");
   Result<AppendResult> first = Internal("not run");
   std::thread writer([&] { first = slow->Append(MakeAppend(a, ExpectedVersion::Any(), 1)); });
-  REQUIRE(held.Wait());  // a's event is written, with its position drawn, but not committed
+  REQUIRE(hold.held.Wait());  // a's event is written, with its position drawn, but not committed
   Result<AppendResult> second = t.store->Append(MakeAppend(b, ExpectedVersion::Any(), 1));
   REQUIRE_MESSAGE(second.ok(), second.status().ToString());
 
@@ -80,7 +63,7 @@ TEST_CASE("ordering: an in-flight transaction holding a lower position holds rea
   CHECK(t.store->WaitForEvents(GlobalPosition(0), std::chrono::milliseconds(200)).ok());
   CHECK(MustReadAll(*t.store, GlobalPosition(0)).empty());
 
-  release.Open();
+  hold.release.Open();
   writer.join();
   REQUIRE_MESSAGE(first.ok(), first.status().ToString());
   CHECK(first->position < second->position);

@@ -111,6 +111,29 @@ TEST_CASE("store: an append's event-id lookup stays an index scan when planned g
   CHECK_MESSAGE(checked.ok(), checked.status().ToString());
 }
 
+// pg_connection.cc (JIT) and pg::kIndexPlansOnly: the session settings every append runs under.
+TEST_CASE("store: appends run with JIT and sequential scans off") {
+  ManualClock clock(kT0);
+  FunctionHooks hooks;
+  hooks.after_begin = [&](PgTransaction& tx) {
+    return tx.Exec(R"sql(
+      DO $$
+      BEGIN
+        IF current_setting('jit') <> 'off' OR current_setting('enable_seqscan') <> 'off' THEN
+          RAISE EXCEPTION 'jit %, enable_seqscan %', current_setting('jit'),
+                          current_setting('enable_seqscan');
+        END IF;
+      END $$)sql");
+  };
+  PgOptions options;
+  options.hooks = &hooks;
+  TestStore t(&clock, options);
+  Result<AppendResult> appended =
+      t.store->Append(MakeAppend(UniqueStream("order"), ExpectedVersion::NoStream(), 1));
+  CHECK_MESSAGE(appended.ok(), appended.status().ToString());
+  CHECK(std::string(MustExec(*Connect(t.db->Url()), "SHOW jit").Get(0, 0)) == "off");
+}
+
 TEST_CASE("store: ReadAll without bodies reads none from PostgreSQL, from the start and after") {
   ManualClock clock(kT0);
   TestStore t(&clock);
@@ -138,23 +161,14 @@ TEST_CASE("store: ReadAll without bodies reads none from PostgreSQL, from the st
 TEST_CASE("store: one event id appended to two streams at once is stored once") {
   ManualClock clock(kT0);
   TestStore t(&clock);
-  FunctionHooks hooks;
-  Gate held, release;
-  hooks.before_commit = [&](PgTransaction&) {
-    held.Open();
-    release.Wait();
-    return Status::Ok();
-  };
-  PgOptions options;
-  options.clock = &clock;
-  options.hooks = &hooks;
-  std::unique_ptr<PgEventStore> slow = PgEventStore::Open(t.db->Url(), options).value();
+  HoldBeforeCommit hold;
+  std::unique_ptr<PgEventStore> slow = OpenWithHooks(*t.db, &clock, &hold);
 
   NewEvent event = MakeEvent();
   const std::string first = UniqueStream("stripe"), second = UniqueStream("stripe");
   Result<AppendResult> a = Internal("not run");
   std::thread holder([&] { a = slow->Append(MakeAppend(first, ExpectedVersion::Any(), {event})); });
-  REQUIRE(held.Wait());
+  REQUIRE(hold.held.Wait());
   // This one finds nothing stored yet, inserts, waits on the unique index, then fails with
   // a unique violation: the store runs it again and sees the event stored elsewhere.
   Result<AppendResult> b = Internal("not run");
@@ -164,7 +178,7 @@ TEST_CASE("store: one event id appended to two streams at once is stored once") 
   std::thread redelivery(
       [&] { same = t.store->Append(MakeAppend(first, ExpectedVersion::Any(), {event})); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  release.Open();
+  hold.release.Open();
   holder.join();
   other.join();
   redelivery.join();
@@ -179,17 +193,8 @@ TEST_CASE("store: one event id appended to two streams at once is stored once") 
 TEST_CASE("store: appends creating one stream at once are decided one after the other") {
   ManualClock clock(kT0);
   TestStore t(&clock);
-  FunctionHooks hooks;
-  Gate held, release;
-  hooks.before_commit = [&](PgTransaction&) {
-    held.Open();
-    release.Wait();
-    return Status::Ok();
-  };
-  PgOptions options;
-  options.clock = &clock;
-  options.hooks = &hooks;
-  std::unique_ptr<PgEventStore> slow = PgEventStore::Open(t.db->Url(), options).value();
+  HoldBeforeCommit hold;
+  std::unique_ptr<PgEventStore> slow = OpenWithHooks(*t.db, &clock, &hold);
 
   // The first creates the stream and is held before COMMIT. The others found no row, so
   // they insert the stream's head, wait on its unique index, fail when the first commits,
@@ -198,7 +203,7 @@ TEST_CASE("store: appends creating one stream at once are decided one after the 
   Result<AppendResult> first = Internal("not run");
   std::thread holder(
       [&] { first = slow->Append(MakeAppend(stream, ExpectedVersion::NoStream(), 2)); });
-  REQUIRE(held.Wait());
+  REQUIRE(hold.held.Wait());
   Result<AppendResult> must_be_new = Internal("not run");
   Result<std::vector<Result<AppendResult>>> batch = Internal("not run");
   std::thread racer(
@@ -210,7 +215,7 @@ TEST_CASE("store: appends creating one stream at once are decided one after the 
     batch = t.store->AppendBatch(requests);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  release.Open();
+  hold.release.Open();
   holder.join();
   racer.join();
   batcher.join();
