@@ -243,7 +243,7 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
   // New streams' rows go in before the events, so that every stream is locked before a
   // position is drawn (kInsertStreams).
   std::unordered_map<StreamId, StreamHead> created, advanced;
-  for (auto& [stream, head] : plan.new_heads) {
+  for (const auto& [stream, head] : plan.new_heads) {
     (locked->absent.contains(stream) ? created : advanced).emplace(stream, head);
   }
   Pipeline writes(conn);
