@@ -3,6 +3,7 @@
 // checkpoint table, and re-reading the log from the start queues nothing twice.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 
 #include "adapters/postgres/pg_read_model_store.h"
@@ -36,6 +37,11 @@ TEST_CASE("on PostgreSQL one process leads the dispatcher and a paid order is qu
                         {OrderEvent("order.placed", R"({"order_id":"cs_pg_1","lines":[]})"),
                          OrderEvent("order.paid", R"({"order_id":"cs_pg_1","amount":1})")}})
               .ok());
+  // Readers stop below the oldest transaction running anywhere in the cluster (another
+  // test's, under ctest -j): wait until the append above is readable.
+  Result<bool> readable = ts.store->WaitForCommitted(std::chrono::seconds(30));
+  REQUIRE_MESSAGE(readable.ok(), readable.status().ToString());
+  REQUIRE(*readable);
   std::unique_ptr<PgReadModelStore> first = OpenRows(ts.db->Url());
   std::unique_ptr<PgReadModelStore> second = OpenRows(ts.db->Url());
 

@@ -99,7 +99,9 @@ def main():
                           "nothing; the load ended before the kills")
 
         # Convergence: the last server's subscribers reach the head of the log.
-        behind = rs.eventually(lambda: rs.checkpoints_at_head(database.url), "checkpoints", 90)
+        behind = rs.eventually(
+            lambda: rs.checkpoints_at_head(database.url, required=("translator", "orders")),
+            "checkpoints", 90)
         if behind:
             rs.fail(NAME, "the projections never caught up: " + "; ".join(behind[:5]))
         subscribers = [row[0] for row in rs.psql(database.url,

@@ -122,7 +122,9 @@ def main():
                      f"{sender.acknowledged()}, stored {len(stored)}, lost 0; "
                      f"503+Retry-After {sender.retry_after_503}, other statuses {other}")
 
-        behind = rs.eventually(lambda: rs.checkpoints_at_head(database.url), "checkpoints", 90)
+        behind = rs.eventually(
+            lambda: rs.checkpoints_at_head(database.url, required=("translator", "orders")),
+            "checkpoints", 90)
         if behind:
             rs.fail(NAME, "the projections never caught up: " + "; ".join(behind[:5]))
         live = rs.ledger(args.ledger, "digest", url=database.url).stdout.strip()

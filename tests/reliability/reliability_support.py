@@ -151,15 +151,17 @@ def stored_provider_events(url):
     return {row[0]: int(row[1]) for row in rows}
 
 
-def checkpoints_at_head(url, names=None):
+def checkpoints_at_head(url, names=None, required=()):
     """[] when every subscriber's checkpoint (or the named ones) has reached the head of the
-    log; otherwise what is behind."""
+    log, and each of `required` has one (a subscriber that has not started yet has none);
+    otherwise what is behind or missing."""
     head = int(psql(url, "SELECT coalesce(max(global_position), 0) FROM events")[0][0])
     rows = psql(url, "SELECT name, position FROM projection_checkpoints")
     positions = {name: int(position) for name, position in rows}
+    missing = [f"{name}: no checkpoint yet" for name in required if name not in positions]
     behind = [f"{name} at {positions.get(name)} of {head}"
               for name in (names or positions) if positions.get(name, -1) < head]
-    return behind if positions else [f"no checkpoints yet (head {head})"]
+    return missing + behind if positions else [f"no checkpoints yet (head {head})"]
 
 
 def eventually(check, what, seconds):
