@@ -1,3 +1,9 @@
+// PgReadModelStore: read-model tables, their rows and the projectors' checkpoints on
+// PostgreSQL. One file over 800 lines on purpose: its sections (checks, connections and
+// transactions, checkpoints, tables, rows, bulk loads, scans) share the anonymous helpers at
+// the top (the checks, InTransaction, TableStatus, the checkpoint compare-and-set, the
+// connection retry), and splitting it would move those into a header of their own for one
+// class. The SQL text lives apart already, in pg_read_model_sql.{h,cc}.
 #include "adapters/postgres/pg_read_model_store.h"
 
 #include <algorithm>

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <chrono>
 
+#include "engine/canonical.h"
+
 namespace ledger::testing {
 
 NewEvent MakeEvent(std::string type, std::string payload) {
@@ -38,6 +40,15 @@ std::vector<RecordedEvent> ReadWholeStream(EventStore& store, const std::string&
   Result<std::vector<RecordedEvent>> events = store.ReadStream(StreamId(stream), {});
   REQUIRE_MESSAGE(events.ok(), events.status().ToString());
   return std::move(events).value();
+}
+
+std::size_t FirstBrokenLink(std::span<const RecordedEvent> events) {
+  Sha256Digest previous = kGenesisStreamHash;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].stream_hash != ChainStreamHash(previous, events[i])) return i;
+    previous = events[i].stream_hash;
+  }
+  return events.size();
 }
 
 std::vector<RecordedEvent> ReadLogExpecting(EventStore& store, std::size_t expected) {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,11 @@ AppendRequest MakeAppend(std::string stream, ExpectedVersion expected = Expected
 // Reads the whole log (positions after 0) or the whole stream; fails the test on error.
 std::vector<RecordedEvent> ReadWholeLog(EventStore& store);
 std::vector<RecordedEvent> ReadWholeStream(EventStore& store, const std::string& stream);
+
+// The index of the first of a whole stream's `events` (in version order) whose stream_hash
+// does not chain from its predecessor's (the first's from the genesis hash); events.size()
+// when every link holds.
+std::size_t FirstBrokenLink(std::span<const RecordedEvent> events);
 
 // Reads the log from the start until it holds at least `expected` events or 10 s pass, then
 // once more to catch any beyond. On stores with concurrent writers (PostgreSQL) an append
