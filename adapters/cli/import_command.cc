@@ -4,8 +4,12 @@
 // store sees it; they reach the store in batches, each one EventStore::Import call (atomic).
 // One batch is stored on a second thread while the next is parsed, so the file's parsing and
 // the store's writing overlap; batches still reach the store one at a time, in file order.
+// The first batch is small and each one doubles up to --batch-size, so the store starts
+// writing soon after the file is opened instead of waiting for a whole batch to be parsed.
 // Import is resumable: events already stored at the same stream and version are skipped,
 // so after a failure the same file can simply be imported again.
+#include <algorithm>
+
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -23,8 +27,9 @@
 namespace ledger::cli {
 namespace {
 
-constexpr std::uint64_t kDefaultBatchSize = 5000;
+constexpr std::uint64_t kDefaultBatchSize = 50'000;
 constexpr std::uint64_t kMaxBatchSize = 100'000;
+constexpr std::uint64_t kFirstBatchSize = 5'000;
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
@@ -69,7 +74,7 @@ class ImportCommand final : public Command {
         "tenant of events whose line has no tenant_id");
     add("batch-size",
         po::value<std::string>()->default_value(std::to_string(kDefaultBatchSize))->value_name("N"),
-        "events per store transaction (1-100000)");
+        "events per store transaction at most (1-100000); the first batches are smaller");
     // A PostgreSQL export is in log (commit) order, whose positions need not increase; the
     // contract keeps given positions only if they do. Renumbering keeps everything else,
     // hashes included: positions are not part of the stream hash.
@@ -88,6 +93,7 @@ class ImportCommand final : public Command {
     if (batch_size_ == 0 || batch_size_ > kMaxBatchSize) {
       return InvalidArgument("--batch-size must be between 1 and " + std::to_string(kMaxBatchSize));
     }
+    next_batch_size_ = std::min(batch_size_, kFirstBatchSize);
     renumber_ = values.count("renumber") > 0 && values["renumber"].as<bool>();
     return Status::Ok();
   }
@@ -131,8 +137,9 @@ class ImportCommand final : public Command {
       if (renumber_) event->global_position.reset();
       batch_.push_back(std::move(event).value());
       batch_lines_.push_back(line_number);
-      if (batch_.size() == batch_size_) {
+      if (batch_.size() == next_batch_size_) {
         LEDGER_RETURN_IF_ERROR(StartStoring(*store));
+        next_batch_size_ = std::min(batch_size_, 2 * next_batch_size_);
         std::optional<double> fraction;
         if (total_bytes > 0)
           fraction = static_cast<double>(bytes_read) / static_cast<double>(total_bytes);
@@ -176,11 +183,12 @@ class ImportCommand final : public Command {
     if (batch_.empty()) return Status::Ok();
     storing_.events.swap(batch_);
     storing_.lines.swap(batch_lines_);
-    batch_.clear();
-    batch_lines_.clear();
     std::span<const ImportedEvent> events(storing_.events);
     storing_.result =
         std::async(std::launch::async, [&store, events] { return store.Import(events); });
+    // The stored batch is freed only now, while the store works on the next one.
+    batch_.clear();
+    batch_lines_.clear();
     return Status::Ok();
   }
 
@@ -196,6 +204,7 @@ class ImportCommand final : public Command {
   std::string file_;
   TenantId tenant_;
   std::uint64_t batch_size_ = kDefaultBatchSize;
+  std::uint64_t next_batch_size_ = kFirstBatchSize;  // grows to batch_size_
   bool renumber_ = false;
 
   std::vector<ImportedEvent> batch_;        // being parsed

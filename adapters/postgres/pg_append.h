@@ -30,7 +30,7 @@ struct AppendAttempt {
   PgError error;  // the server's error behind a failed transaction, for retry decisions
 };
 
-// The parameters of kUpdateStreams / kUpsertStreams: `heads` with `commit_key`.
+// The parameters of kInsertStreams / kUpdateStreams: `heads` with `commit_key`.
 Params HeadParams(std::uint64_t commit_key, const std::unordered_map<StreamId, StreamHead>& heads);
 
 // REQUIRES: every request normalised (NormalizeAppendRequest); conn idle.

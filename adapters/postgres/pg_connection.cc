@@ -315,20 +315,19 @@ bool StaleStatement(const PgError& error) {
 
 }  // namespace
 
-std::vector<Result<PgResult>> Pipeline::Run() {
-  if (items_.empty() || !items_.back().sync) Sync();
+void Pipeline::SendQueued() {
+  if (send_error_) return;
   PGconn* c = conn_.conn_;
-  std::vector<Result<PgResult>> out;
-  out.reserve(statements_);
-  auto fail_rest = [&](const Status& status) {
-    while (out.size() < statements_) out.emplace_back(status);
-    return std::move(out);
-  };
-  for (Item& item : items_) {
-    if (item.cached) ResolveCached(item);
+  if (!in_pipeline_mode_) {
+    if (PQenterPipelineMode(c) != 1) {
+      send_error_ = conn_.RecordError(nullptr);
+      return;
+    }
+    in_pipeline_mode_ = true;
   }
-  if (PQenterPipelineMode(c) != 1) return fail_rest(conn_.RecordError(nullptr));
-  for (const Item& item : items_) {
+  for (; sent_ < items_.size(); ++sent_) {
+    Item& item = items_[sent_];
+    if (item.cached) ResolveCached(item);
     int sent;
     if (item.sync) {
       sent = PQpipelineSync(c);
@@ -338,7 +337,8 @@ std::vector<Result<PgResult>> Pipeline::Run() {
       std::vector<int> formats = item.params.Formats();
       if (item.prepare_first && PQsendPrepare(c, item.name.c_str(), item.sql.c_str(),
                                               item.params.count(), nullptr) != 1) {
-        return fail_rest(conn_.RecordError(nullptr));
+        send_error_ = conn_.RecordError(nullptr);
+        return;
       }
       const char* name = item.cached ? item.name.c_str() : item.prepared;
       sent = name != nullptr
@@ -346,10 +346,29 @@ std::vector<Result<PgResult>> Pipeline::Run() {
                                        lengths.data(), formats.data(), 1)
                  : PQsendQueryParams(c, item.sql.c_str(), item.params.count(), nullptr,
                                      values.data(), lengths.data(), formats.data(), 1);
+      item.params = Params();  // libpq holds its own copy now
     }
-    if (sent != 1) return fail_rest(conn_.RecordError(nullptr));
+    if (sent != 1) {
+      send_error_ = conn_.RecordError(nullptr);
+      return;
+    }
   }
-  if (PQflush(c) != 0) return fail_rest(conn_.RecordError(nullptr));
+  if (PQflush(c) != 0) send_error_ = conn_.RecordError(nullptr);
+}
+
+void Pipeline::Flush() { SendQueued(); }
+
+std::vector<Result<PgResult>> Pipeline::Run() {
+  if (items_.empty() || !items_.back().sync) Sync();
+  PGconn* c = conn_.conn_;
+  std::vector<Result<PgResult>> out;
+  out.reserve(statements_);
+  auto fail_rest = [&](const Status& status) {
+    while (out.size() < statements_) out.emplace_back(status);
+    return std::move(out);
+  };
+  SendQueued();
+  if (send_error_) return fail_rest(*send_error_);
 
   std::optional<PgError> first_error;
   for (const Item& item : items_) {
@@ -391,11 +410,18 @@ std::vector<Result<PgResult>> Pipeline::Run() {
   return out;
 }
 
+std::string QuoteIdentifier(std::string_view name) {
+  std::string quoted = "\"";
+  for (char c : name) {
+    quoted += c;
+    if (c == '"') quoted += c;
+  }
+  return quoted + "\"";
+}
+
 Status AssumeRole(PgConnection& conn, const std::string& role) {
   if (role.empty()) return Status::Ok();
-  std::string quoted;  // an SQL identifier: double any double quote
-  for (char c : role) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  Result<PgResult> set = conn.Exec("SET ROLE \"" + quoted + "\"");
+  Result<PgResult> set = conn.Exec("SET ROLE " + QuoteIdentifier(role));
   if (set.ok()) return Status::Ok();
   const std::string& state = conn.last_error().sqlstate;
   if (state == "22023" || state == "42704") {

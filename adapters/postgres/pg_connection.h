@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <string>
@@ -106,6 +107,9 @@ class PgConnection {
   std::size_t next_cached_name_ = 0;
 };
 
+// `name` as an SQL identifier: in double quotes, each double quote doubled.
+std::string QuoteIdentifier(std::string_view name);
+
 // SET ROLE `role` on `conn` (nothing if `role` is empty), so a pooled connection acts with a
 // group role's rights whatever login it uses. FailedPrecondition, saying what to do, if the
 // role does not exist (run `ledger migrate`) or the login may not act as it (GRANT).
@@ -142,6 +146,11 @@ class Pipeline {
   std::size_t SqlCached(std::string sql, Params params = {});
   // Ends a sync group. Run() adds one if the last statement is not followed by one.
   void Sync();
+  // Sends every statement queued so far without waiting for answers, so that the server works
+  // on them while the caller prepares the next ones (each statement's parameters are released
+  // once sent). May block until the server reads what was sent before. Errors surface in Run().
+  // After a Flush, Run() must be called before the connection is used for anything else.
+  void Flush();
 
   std::vector<Result<PgResult>> Run();
 
@@ -155,11 +164,18 @@ class Pipeline {
     std::string name;         // prepared under it first if
     bool prepare_first = false;  // this pipeline prepares it
   };
-  // Resolves a SqlCached item against the connection's cache (in Run, just before sending).
+  // Resolves a SqlCached item against the connection's cache (just before sending).
   void ResolveCached(Item& item);
+  // Sends the queued items not sent yet (entering pipeline mode first); records a failure in
+  // send_error_ (after which nothing more is sent).
+  void SendQueued();
+
   PgConnection& conn_;
   std::vector<Item> items_;
   std::size_t statements_ = 0;
+  bool in_pipeline_mode_ = false;
+  std::size_t sent_ = 0;  // items_[0, sent_) are on their way to the server
+  std::optional<Status> send_error_;
 };
 
 }  // namespace ledger::pg

@@ -203,17 +203,11 @@ Result<bool> PgEventStore::WaitForCommitted(std::chrono::milliseconds timeout) {
 }
 
 Result<ImportResult> PgEventStore::Import(std::span<const ImportedEvent> events) {
-  std::vector<ImportedEvent> normalized;
-  normalized.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    Result<ImportedEvent> n = NormalizeImportedEvent(events[i]);
-    if (!n.ok()) return n.status().WithContext("event " + std::to_string(i));
-    normalized.push_back(std::move(n).value());
-  }
-  if (normalized.empty()) return ImportResult{};
+  if (events.empty()) return ImportResult{};
   for (int attempt = 1;; ++attempt) {
     LEDGER_ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_->Acquire());
-    Result<ImportResult> r = pg::RunImport(*conn, normalized, *options_.clock);
+    // Validates as it goes: a chunk is checked while the server inserts the one before.
+    Result<ImportResult> r = pg::RunImport(*conn, events, *options_.clock);
     if (r.ok() || attempt >= options_.max_attempts ||
         r.status().code() != StatusCode::kUnavailable || !pg::IsTransient(conn->last_error())) {
       return r;

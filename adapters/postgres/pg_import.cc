@@ -1,56 +1,62 @@
 #include "adapters/postgres/pg_import.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "adapters/postgres/pg_append.h"
+#include "adapters/postgres/pg_import_plan.h"
 #include "adapters/postgres/pg_read.h"
 #include "adapters/postgres/pg_statements.h"
-#include "engine/append_planner.h"
 
 namespace ledger::pg {
 namespace {
 
-constexpr const char* kCreateStaging =
-    "CREATE TEMP TABLE ledger_import_events (global_position bigint, commit_key xid8, "
-    "stream_id text, stream_version bigint, event_id uuid, event_type text, "
-    "schema_version bigint, tenant_id text, payload json, correlation_id text, "
-    "causation_id text, actor text, source text, raw_body bytea, recorded_at timestamptz, "
-    "stream_hash bytea) ON COMMIT DROP";
+// The direct path: rows straight into events. writer_xid is sent (it is this transaction's
+// id) rather than left to its default, which PostgreSQL would evaluate row by row.
+std::string CopyEventsSql() {
+  return std::string("COPY events (") + kImportColumns + ") FROM STDIN (FORMAT binary)";
+}
 
-#define LEDGER_IMPORT_COLUMNS                                                         \
-  "global_position, commit_key, stream_id, stream_version, event_id, event_type, "    \
-  "schema_version, tenant_id, payload, correlation_id, causation_id, actor, source, " \
-  "raw_body, recorded_at, stream_hash"
+// The staged path: through a temporary table with the same columns.
+std::string CreateStagingSql() {
+  return std::string("CREATE TEMP TABLE ledger_import_events ON COMMIT DROP AS SELECT ") +
+         kImportColumns + " FROM events WITH NO DATA";
+}
+std::string CopyStagingSql() {
+  return std::string("COPY ledger_import_events (") + kImportColumns +
+         ") FROM STDIN (FORMAT binary)";
+}
+// Positions are given, so the order rows are inserted in changes nothing (and costs no sort).
+std::string InsertFromStagingSql() {
+  return std::string("INSERT INTO events (") + kImportColumns + ") SELECT " + kImportColumns +
+         " FROM ledger_import_events";
+}
+constexpr const char* kEmptyStaging = "TRUNCATE ledger_import_events";
 
-constexpr const char* kCopyStaging =
-    "COPY ledger_import_events (" LEDGER_IMPORT_COLUMNS ") FROM STDIN (FORMAT binary)";
-constexpr const char* kInsertFromStaging =
-    "INSERT INTO events (" LEDGER_IMPORT_COLUMNS ") SELECT " LEDGER_IMPORT_COLUMNS
-    " FROM ledger_import_events ORDER BY global_position";
-#undef LEDGER_IMPORT_COLUMNS
+// Whether the login (not the role it acts as) bypasses row-level security, and the role it
+// acts as. PostgreSQL refuses COPY FROM into a table whose row-level security applies.
+constexpr const char* kImportRights =
+    "SELECT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user), "
+    "current_user";
 
-// What the import reads under the table lock.
+// How an attempt learns which of its events are stored already (RunImport says why two).
+enum class StoredIds { kAssumeNone, kLookUp };
+
+// What the import reads under the table lock: for the planner, and the login's rights.
 struct Snapshot {
-  std::unordered_map<StreamId, LockedHead> heads;
-  std::unordered_map<EventId, StoredEventRef> stored;
-  std::uint64_t max_position = 0;
-  std::uint64_t xid = 0;
+  ImportSnapshot plan;
+  bool login_bypasses_rls = false;  // then the rows are COPied straight into events
+  std::string acting_role;          // current_user: the role to return to after that COPY
 };
 
-struct ImportPlan {
-  ImportResult result;
-  std::vector<RecordedEvent> records;
-  std::unordered_map<StreamId, StreamHead> new_heads;
-  std::uint64_t commit_key = 0;
-};
-
-Result<Snapshot> LockAndRead(PgConnection& conn, std::span<const ImportedEvent> events) {
+Result<Snapshot> LockAndRead(PgConnection& conn, std::span<const ImportedEvent> events,
+                             StoredIds stored_ids) {
   std::vector<std::string> streams;
   ArrayParam ids(TypeOid::kUuid);
   for (const ImportedEvent& e : events) {
     streams.push_back(e.stream.value());
-    ids.Add(EncodeUuid(e.event.event_id));
+    if (stored_ids == StoredIds::kLookUp) ids.Add(EncodeUuid(e.event.event_id));
   }
   std::sort(streams.begin(), streams.end());
   streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
@@ -61,9 +67,11 @@ Result<Snapshot> LockAndRead(PgConnection& conn, std::span<const ImportedEvent> 
   p.Sql("BEGIN");
   p.Send(kLockAllStreams);
   std::size_t heads = p.Send(kReadHeads, std::move(Params().Array(stream_array)));
-  std::size_t found = p.Send(kFindEvents, std::move(Params().Array(ids)));
+  std::optional<std::size_t> found;
+  if (stored_ids == StoredIds::kLookUp) found = p.Send(kFindEvents, std::move(Params().Array(ids)));
   std::size_t max = p.Send(kMaxPosition);
   std::size_t xid = p.Send(kCurrentXid);
+  std::size_t rights = p.Sql(kImportRights);
   std::vector<Result<PgResult>> results = p.Run();
   for (const auto& r : results) LEDGER_RETURN_IF_ERROR(r.status());
 
@@ -71,137 +79,151 @@ Result<Snapshot> LockAndRead(PgConnection& conn, std::span<const ImportedEvent> 
   for (int i = 0; i < results[heads]->rows(); ++i) {
     LockedHead h = DecodeHeadRow(*results[heads], i);
     StreamId id = h.stream;
-    s.heads.emplace(std::move(id), std::move(h));
+    s.plan.heads.emplace(std::move(id), std::move(h));
   }
-  const PgResult& f = *results[found];
-  for (int i = 0; i < f.rows(); ++i) {
-    s.stored.emplace(DecodeUuid(f.Get(i, 0)), StoredEventRef{StreamId(std::string(f.Get(i, 1))),
-                                                             StreamVersion(f.GetInt64(i, 2)),
-                                                             GlobalPosition(f.GetInt64(i, 3))});
+  if (found) {
+    const PgResult& f = *results[*found];
+    for (int i = 0; i < f.rows(); ++i) {
+      s.plan.stored.emplace(DecodeUuid(f.Get(i, 0)),
+                       StoredEventRef{StreamId(std::string(f.Get(i, 1))),
+                                      StreamVersion(f.GetInt64(i, 2)),
+                                      GlobalPosition(f.GetInt64(i, 3))});
+    }
   }
-  s.max_position = static_cast<std::uint64_t>(results[max]->GetInt64(0, 0));
-  s.xid = static_cast<std::uint64_t>(results[xid]->GetInt64(0, 0));
+  s.plan.max_position = static_cast<std::uint64_t>(results[max]->GetInt64(0, 0));
+  s.plan.xid = static_cast<std::uint64_t>(results[xid]->GetInt64(0, 0));
+  s.login_bypasses_rls = results[rights]->Get(0, 0) == std::string_view("\1", 1);
+  s.acting_role = std::string(results[rights]->Get(0, 1));
   return s;
 }
 
-// The in-memory store's import rules (engine/memory_store.cc) over what was read.
-Result<ImportPlan> PlanAll(std::span<const ImportedEvent> events, const Snapshot& snap,
-                           Timestamp now) {
-  ImportPlan plan;
-  // Every imported row shares one commit key, so the import appears in the log as one
-  // block in file order, after everything already readable.
-  plan.commit_key = snap.xid;
-  std::unordered_map<EventId, StoredEventRef> planned;
-  std::uint64_t head = snap.max_position;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const ImportedEvent& e = events[i];
-    std::string context = "event " + std::to_string(i);
-    const StoredEventRef* stored = nullptr;
-    if (auto it = snap.stored.find(e.event.event_id); it != snap.stored.end()) stored = &it->second;
-    if (auto it = planned.find(e.event.event_id); !stored && it != planned.end())
-      stored = &it->second;
-    if (stored != nullptr) {
-      LEDGER_RETURN_IF_ERROR(CheckImportedDuplicate(e, *stored).WithContext(context));
-      ++plan.result.already_present;
-      continue;
-    }
-    auto locked = snap.heads.find(e.stream);
-    StreamHead current = locked != snap.heads.end() ? locked->second.head : StreamHead{};
-    if (auto it = plan.new_heads.find(e.stream); it != plan.new_heads.end()) current = it->second;
-    Result<RecordedEvent> r = PlanImport(e, current, now);
-    if (!r.ok()) return r.status().WithContext(context);
-    if (e.global_position && e.global_position->value() <= head) {
-      return InvalidArgument(context + ": position " + std::to_string(e.global_position->value()) +
-                             " is not after the log's head " + std::to_string(head));
-    }
-    head = e.global_position ? e.global_position->value() : head + 1;
-    r->global_position = GlobalPosition(head);
-    plan.new_heads[e.stream] = AdvanceHead(*r);
-    if (locked != snap.heads.end())
-      plan.commit_key = std::max(plan.commit_key, locked->second.commit_key);
-    planned.emplace(r->event_id,
-                    StoredEventRef{r->stream_id, r->stream_version, r->global_position});
-    plan.records.push_back(std::move(r).value());
-    ++plan.result.imported;
-  }
-  return plan;
+// The direct path: one COPY into events, streamed. libpq sends each chunk as it is planned and
+// the server inserts it meanwhile. Only the COPY runs as the login, whose right to bypass
+// row-level security is what allows it; the policies would let the import's rows through
+// anyway (the store's connections see every tenant).
+Status CopyIntoEvents(PgConnection& conn, ImportRows& rows, const std::string& acting_role) {
+  LEDGER_RETURN_IF_ERROR(conn.Exec("SET LOCAL ROLE NONE").status());
+  bool started = false;
+  LEDGER_RETURN_IF_ERROR(conn.CopyInStream(CopyEventsSql(), [&](std::string& part) -> Result<bool> {
+    if (!started) ImportRows::PutHeader(part);
+    started = true;
+    LEDGER_RETURN_IF_ERROR(rows.Next(part).status());
+    if (!rows.done()) return true;
+    ImportRows::PutTrailer(part);
+    return false;
+  }));
+  return conn.Exec("SET LOCAL ROLE " + QuoteIdentifier(acting_role)).status();
 }
 
-void PutField(std::string_view bytes, std::string& out) {
-  PutInt32(static_cast<std::int32_t>(bytes.size()), out);
-  out.append(bytes);
-}
-
-// PostgreSQL's binary COPY format: signature, flags, header extension, then per row a field
-// count and each field as length + bytes (-1: NULL), then -1 as the trailer.
-std::string EncodeCopy(const ImportPlan& plan) {
-  std::string out("PGCOPY\n\377\r\n\0", 11);
-  PutInt32(0, out);
-  PutInt32(0, out);
-  std::string key = EncodeInt64(static_cast<std::int64_t>(plan.commit_key));
-  for (const RecordedEvent& r : plan.records) {
-    PutInt16(16, out);
-    PutField(EncodeInt64(static_cast<std::int64_t>(r.global_position.value())), out);
-    PutField(key, out);
-    PutField(r.stream_id.value(), out);
-    PutField(EncodeInt64(static_cast<std::int64_t>(r.stream_version.value())), out);
-    PutField(EncodeUuid(r.event_id), out);
-    PutField(r.event_type, out);
-    PutField(EncodeInt64(r.schema_version), out);
-    PutField(r.tenant.value(), out);
-    PutField(r.payload, out);
-    PutField(r.metadata.correlation_id, out);
-    PutField(r.metadata.causation_id, out);
-    PutField(r.metadata.actor, out);
-    PutField(r.metadata.source, out);
-    if (r.raw_body) {
-      PutField(*r.raw_body, out);
+// The staged path, for a login under row-level security: each chunk is one COPY into the
+// staging table, then one pipeline (INSERT from it, TRUNCATE it) that is flushed before the
+// next chunk is planned and read after, so the server inserts while this thread plans. (COPY
+// cannot run in pipeline mode.)
+Status InsertThroughStaging(PgConnection& conn, ImportRows& rows) {
+  auto plan_next = [&]() -> Result<std::string> {
+    std::string copy;
+    ImportRows::PutHeader(copy);
+    LEDGER_ASSIGN_OR_RETURN(std::size_t count, rows.Next(copy));
+    if (count == 0) return std::string();
+    ImportRows::PutTrailer(copy);
+    return copy;
+  };
+  bool staging_created = false;
+  LEDGER_ASSIGN_OR_RETURN(std::string copy, plan_next());
+  for (;;) {
+    bool last = rows.done();
+    if (!copy.empty()) {
+      if (!staging_created) {
+        LEDGER_RETURN_IF_ERROR(conn.Exec(CreateStagingSql()).status());
+        staging_created = true;
+      }
+      LEDGER_RETURN_IF_ERROR(conn.CopyIn(CopyStagingSql(), copy));
+      Pipeline insert(conn);
+      insert.Sql(InsertFromStagingSql());
+      insert.Sql(kEmptyStaging);
+      insert.Flush();
+      Result<std::string> following = last ? std::string() : plan_next();
+      for (const auto& r : insert.Run()) LEDGER_RETURN_IF_ERROR(r.status());
+      if (last) return Status::Ok();
+      LEDGER_ASSIGN_OR_RETURN(copy, std::move(following));
     } else {
-      PutInt32(-1, out);
+      if (last) return Status::Ok();
+      LEDGER_ASSIGN_OR_RETURN(copy, plan_next());
     }
-    PutField(EncodeTimestamp(r.recorded_at), out);
-    PutField(
-        std::string_view(reinterpret_cast<const char*>(r.stream_hash.data()), r.stream_hash.size()),
-        out);
   }
-  PutInt16(-1, out);
-  return out;
 }
 
-Result<ImportResult> Write(PgConnection& conn, const ImportPlan& plan) {
-  LEDGER_RETURN_IF_ERROR(conn.Exec(kCreateStaging).status());
-  LEDGER_RETURN_IF_ERROR(conn.CopyIn(kCopyStaging, EncodeCopy(plan)));
+// Writes the heads, moves the position sequence and commits.
+Status Finish(PgConnection& conn, const ImportPlanner& planner) {
+  std::unordered_map<StreamId, StreamHead> created = planner.CreatedHeads();
+  std::unordered_map<StreamId, StreamHead> advanced = planner.AdvancedHeads();
   Pipeline p(conn);
-  p.Sql(kInsertFromStaging);
-  p.Send(kUpsertStreams, HeadParams(plan.commit_key, plan.new_heads));
-  p.Send(kAdvancePosition, std::move(Params().Int64(static_cast<std::int64_t>(
-                               plan.records.back().global_position.value()))));
+  // Plain INSERT and UPDATE, no upsert: the table lock keeps every other writer out.
+  if (!created.empty()) p.Send(kInsertStreams, HeadParams(planner.commit_key(), created));
+  if (!advanced.empty()) p.Send(kUpdateStreams, HeadParams(planner.commit_key(), advanced));
+  p.Send(kAdvancePosition,
+         std::move(Params().Int64(static_cast<std::int64_t>(planner.last_position()))));
   std::size_t commit = p.Sql("COMMIT");
   p.Sync();
   p.Send(kNotify);
   std::vector<Result<PgResult>> results = p.Run();
   for (std::size_t i = 0; i <= commit; ++i) LEDGER_RETURN_IF_ERROR(results[i].status());
-  return plan.result;
+  return Status::Ok();
+}
+
+// One try at the whole import, in one transaction, rolled back on failure.
+Result<ImportResult> Attempt(PgConnection& conn, std::span<const ImportedEvent> events,
+                             Timestamp now, StoredIds stored_ids) {
+  conn.ClearError();
+  Result<ImportResult> result = [&]() -> Result<ImportResult> {
+    LEDGER_ASSIGN_OR_RETURN(Snapshot snap, LockAndRead(conn, events, stored_ids));
+    ImportPlanner planner(std::move(snap.plan), now, events.size());
+    ImportRows rows(events, planner);
+    LEDGER_RETURN_IF_ERROR(snap.login_bypasses_rls ? CopyIntoEvents(conn, rows, snap.acting_role)
+                                                   : InsertThroughStaging(conn, rows));
+    if (planner.result().imported == 0) {
+      LEDGER_RETURN_IF_ERROR(conn.Exec("ROLLBACK").status());
+    } else {
+      LEDGER_RETURN_IF_ERROR(Finish(conn, planner));
+    }
+    return planner.result();
+  }();
+  if (!result.ok() && !conn.broken() && !conn.idle()) {
+    conn.Exec("ROLLBACK").status().IgnoreError();
+  }
+  return result;
+}
+
+// Whether an attempt that assumed no event stored may have failed only because one was: its
+// insert met the unique index on event_id, or the plan refused an event, which a stored event
+// taken for a new one also causes (a position at or below the head, a version gap, a chain
+// that does not continue, another tenant's stream).
+bool MayHaveMetStoredEvent(const Status& status, const PgConnection& conn) {
+  if (conn.broken()) return false;
+  switch (status.code()) {
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kDataLoss:
+    case StatusCode::kFailedPrecondition:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
 
 Result<ImportResult> RunImport(PgConnection& conn, std::span<const ImportedEvent> events,
                                Clock& clock) {
-  conn.ClearError();
-  Result<ImportResult> result = [&]() -> Result<ImportResult> {
-    LEDGER_ASSIGN_OR_RETURN(Snapshot snap, LockAndRead(conn, events));
-    LEDGER_ASSIGN_OR_RETURN(ImportPlan plan, PlanAll(events, snap, clock.Now()));
-    if (plan.records.empty()) {
-      LEDGER_RETURN_IF_ERROR(conn.Exec("ROLLBACK").status());
-      return plan.result;
-    }
-    return Write(conn, plan);
-  }();
-  if (!result.ok() && !conn.broken() && !conn.idle()) {
-    conn.Exec("ROLLBACK").status().IgnoreError();
-  }
-  return result;
+  Timestamp now = clock.Now();
+  // An import usually restores events the store has never seen. The first attempt assumes
+  // so and lets the unique index on event_id check it as the rows go in, instead of looking
+  // every id up beforehand (an index probe per event, paid twice). If the assumption may
+  // have been wrong, the import runs again looking the ids up, and that answer stands: a
+  // resumed import fails its first attempt at its first event, so it costs little.
+  Result<ImportResult> result = Attempt(conn, events, now, StoredIds::kAssumeNone);
+  if (result.ok() || !MayHaveMetStoredEvent(result.status(), conn)) return result;
+  return Attempt(conn, events, now, StoredIds::kLookUp);
 }
 
 }  // namespace ledger::pg

@@ -153,16 +153,6 @@ const Statement kReadHeads = {"ledger_read_heads",
 const Statement kMaxPosition = {"ledger_max_position",
                                 "SELECT coalesce(max(global_position), 0) FROM events"};
 
-const Statement kUpsertStreams = {
-    "ledger_upsert_streams",
-    "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
-    ") "
-    "SELECT h.stream_id, h.version, h.hash, h.tenant_id, h.last_recorded_at, $1::xid8 "
-    "FROM " LEDGER_HEAD_ARRAYS
-    " ON CONFLICT (stream_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
-    "version = excluded.version, hash = excluded.hash, "
-    "last_recorded_at = excluded.last_recorded_at, last_commit_key = excluded.last_commit_key"};
-
 const Statement kAdvancePosition = {"ledger_advance_position",
                                     "SELECT ledger_advance_global_position($1::bigint)"};
 
@@ -173,7 +163,7 @@ std::span<const Statement> AllStatements() {
       kReadStream,        kReadAllFromStart, kReadAllAfter,     kReadAllFromStartNoBody,
       kReadAllAfterNoBody, kEventExists,
       kLogStateFromStart, kLogStateAfter,    kLockAllStreams,   kReadHeads,
-      kMaxPosition,       kUpsertStreams,    kAdvancePosition,
+      kMaxPosition,       kAdvancePosition,
   };
   return kAll;
 }

@@ -68,7 +68,6 @@ extern const Statement kLogStateAfter;      // $1 position: is the next event re
 extern const Statement kLockAllStreams;
 extern const Statement kReadHeads;  // $1 text[]: heads, not locked (the table is)
 extern const Statement kMaxPosition;
-extern const Statement kUpsertStreams;    // $1 xid8, $2.. arrays of new heads
 extern const Statement kAdvancePosition;  // $1 bigint
 
 // The LISTEN/NOTIFY channel.

@@ -3,17 +3,7 @@
 
 namespace ledger::conformance {
 
-inline ImportedEvent AsImported(const RecordedEvent& e) {
-  ImportedEvent out;
-  out.stream = e.stream_id;
-  out.event = NewEvent{e.event_id, e.event_type, e.schema_version, e.tenant,
-                       e.payload,  e.metadata,   e.raw_body};
-  out.global_position = e.global_position;
-  out.stream_version = e.stream_version;
-  out.recorded_at = e.recorded_at;
-  out.stream_hash = e.stream_hash;
-  return out;
-}
+using testing::AsImported;
 
 TEST_CASE_TEMPLATE_DEFINE("conformance: import restores an exported log", F, conformance_import) {
   ManualClock source_clock(kT0);

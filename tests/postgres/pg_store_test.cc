@@ -1,11 +1,11 @@
 // PostgreSQL store behaviour beyond the conformance suite: surviving killed connections,
-// racing appends of one event id, large pipelined batches and a 100k-event import.
+// racing appends of one event id, large pipelined batches.
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <thread>
 
-#include "engine/memory_store.h"
+#include "engine/clock.h"
 #include "tests/postgres/pg_hooks.h"
 #include "tests/postgres/pg_test_support.h"
 #include "tests/support/test_events.h"
@@ -254,47 +254,6 @@ TEST_CASE("store: a large batch is one transaction with an outcome per request")
   // The conflicting stream got no placeholder row left behind; every stream row has events.
   std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
   CHECK(MustExec(*admin, "SELECT count(*) FROM streams WHERE version = 0").GetInt64(0, 0) == 0);
-}
-
-TEST_CASE("store: import restores 100k events quickly and appends continue after them") {
-  ManualClock clock(kT0);
-  MemoryEventStore source(&clock);
-  constexpr int kStreams = 1000, kPerStream = 100;
-  std::vector<std::string> streams;
-  for (int s = 0; s < kStreams; ++s) streams.push_back(UniqueStream("order"));
-  for (int round = 0; round < kPerStream; ++round) {
-    std::vector<AppendRequest> batch;
-    for (const std::string& s : streams) batch.push_back(MakeAppend(s, ExpectedVersion::Any(), 1));
-    REQUIRE(source.AppendBatch(batch).ok());
-    clock.AdvanceMicros(1000);
-  }
-  std::vector<RecordedEvent> exported = WholeLog(source);
-  REQUIRE(exported.size() == kStreams * kPerStream);
-  std::vector<ImportedEvent> lines;
-  for (const RecordedEvent& e : exported) {
-    lines.push_back(ImportedEvent{e.stream_id,
-                                  NewEvent{e.event_id, e.event_type, e.schema_version, e.tenant,
-                                           e.payload, e.metadata, e.raw_body},
-                                  e.global_position, e.stream_version, e.recorded_at,
-                                  e.stream_hash});
-  }
-
-  TestStore t(&clock);
-  auto start = std::chrono::steady_clock::now();
-  Result<ImportResult> r = t.store->Import(lines);
-  auto took = std::chrono::steady_clock::now() - start;
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  MESSAGE("imported " << r->imported << " events in "
-                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                      << " ms");
-  CHECK(r->imported == exported.size());
-  CHECK(took < std::chrono::seconds(60));  // a sanity bound; docs/performance.md has the numbers
-  CHECK(WholeLog(*t.store, exported.size()) == exported);
-
-  AppendResult next =
-      t.store->Append(MakeAppend(streams[0], ExpectedVersion::Exact(StreamVersion(kPerStream)), 1))
-          .value();
-  CHECK(next.position > exported.back().global_position);
 }
 
 }  // namespace ledger::pgtest

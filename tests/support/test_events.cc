@@ -70,6 +70,18 @@ std::vector<RecordedEvent> ReadLogExpecting(EventStore& store, std::size_t expec
   return log;
 }
 
+ImportedEvent AsImported(const RecordedEvent& e) {
+  ImportedEvent out;
+  out.stream = e.stream_id;
+  out.event = NewEvent{e.event_id, e.event_type, e.schema_version, e.tenant,
+                       e.payload,  e.metadata,   e.raw_body};
+  out.global_position = e.global_position;
+  out.stream_version = e.stream_version;
+  out.recorded_at = e.recorded_at;
+  out.stream_hash = e.stream_hash;
+  return out;
+}
+
 std::string UniqueStream(const std::string& category) {
   static std::atomic<int> counter{0};
   return category + "-" + std::to_string(++counter) + "-" + Uuid::V4().ToString().substr(0, 8);

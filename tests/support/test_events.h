@@ -36,6 +36,9 @@ std::size_t FirstBrokenLink(std::span<const RecordedEvent> events);
 // that checks "what was stored" right after appending must wait for it.
 std::vector<RecordedEvent> ReadLogExpecting(EventStore& store, std::size_t expected);
 
+// `e` as a line of an exported log gives it to Import: every envelope field kept.
+ImportedEvent AsImported(const RecordedEvent& e);
+
 // A stream id no other test in this process uses: "<category>-<n>-<random>".
 std::string UniqueStream(const std::string& category = "test");
 
