@@ -9,7 +9,6 @@
 // Import is resumable: events already stored at the same stream and version are skipped,
 // so after a failure the same file can simply be imported again.
 #include <algorithm>
-
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +29,9 @@ namespace {
 constexpr std::uint64_t kDefaultBatchSize = 50'000;
 constexpr std::uint64_t kMaxBatchSize = 100'000;
 constexpr std::uint64_t kFirstBatchSize = 5'000;
+// A batch also ends after this many bytes of lines, so that large events (up to 4 MiB of
+// payload and 4 MiB of raw body each) never hold gigabytes in memory; two batches are.
+constexpr std::uint64_t kMaxBatchBytes = 64 << 20;
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
@@ -137,7 +139,8 @@ class ImportCommand final : public Command {
       if (renumber_) event->global_position.reset();
       batch_.push_back(std::move(event).value());
       batch_lines_.push_back(line_number);
-      if (batch_.size() == next_batch_size_) {
+      batch_bytes_ += line.size();
+      if (batch_.size() == next_batch_size_ || batch_bytes_ >= kMaxBatchBytes) {
         LEDGER_RETURN_IF_ERROR(StartStoring(*store));
         next_batch_size_ = std::min(batch_size_, 2 * next_batch_size_);
         std::optional<double> fraction;
@@ -189,6 +192,7 @@ class ImportCommand final : public Command {
     // The stored batch is freed only now, while the store works on the next one.
     batch_.clear();
     batch_lines_.clear();
+    batch_bytes_ = 0;
     return Status::Ok();
   }
 
@@ -209,6 +213,7 @@ class ImportCommand final : public Command {
 
   std::vector<ImportedEvent> batch_;        // being parsed
   std::vector<std::uint64_t> batch_lines_;  // batch_[i] came from line batch_lines_[i]
+  std::uint64_t batch_bytes_ = 0;           // of batch_'s lines
   Stored storing_;
   std::uint64_t imported_ = 0;
   std::uint64_t already_present_ = 0;

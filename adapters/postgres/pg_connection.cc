@@ -215,9 +215,14 @@ Status PgConnection::CopyInStream(std::string_view copy_sql,
       break;
     }
     more = *filled;
-    if (!part.empty() &&
-        PQputCopyData(conn_, part.data(), static_cast<int>(part.size())) != 1) {
-      return RecordError(nullptr);
+    // In pieces, as CopyIn does: a CopyData message is limited (1 GiB on the server, INT_MAX
+    // in libpq's length), and a part may be larger.
+    constexpr std::size_t kPiece = 1 << 20;
+    for (std::size_t off = 0; off < part.size(); off += kPiece) {
+      std::size_t n = std::min(kPiece, part.size() - off);
+      if (PQputCopyData(conn_, part.data() + off, static_cast<int>(n)) != 1) {
+        return RecordError(nullptr);
+      }
     }
   }
   if (PQputCopyEnd(conn_, failed.ok() ? nullptr : "the client abandoned the COPY") != 1) {

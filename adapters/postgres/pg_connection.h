@@ -69,7 +69,8 @@ class PgConnection {
   // COPY ... FROM STDIN: `copy_sql` starts it, `data` is the whole stream.
   Status CopyIn(std::string_view copy_sql, std::string_view data);
   // COPY ... FROM STDIN streamed in parts, so the whole stream is never in memory: `fill`
-  // appends the next part to its (cleared) argument and returns false after the last part.
+  // appends the next part (of any size) to its (cleared) argument and returns false after the
+  // last part.
   // An error from `fill` aborts the COPY (the server discards every row) and is returned.
   Status CopyInStream(std::string_view copy_sql,
                       const std::function<Result<bool>(std::string& part)>& fill);

@@ -8,6 +8,7 @@
 #include "adapters/postgres/pg_import_plan.h"
 #include "adapters/postgres/pg_read.h"
 #include "adapters/postgres/pg_statements.h"
+#include "engine/event_validation.h"
 
 namespace ledger::pg {
 namespace {
@@ -34,11 +35,12 @@ std::string InsertFromStagingSql() {
 }
 constexpr const char* kEmptyStaging = "TRUNCATE ledger_import_events";
 
-// Whether the login (not the role it acts as) bypasses row-level security, and the role it
-// acts as. PostgreSQL refuses COPY FROM into a table whose row-level security applies.
+// Whether the login (not the role it acts as) bypasses row-level security and may insert
+// into events with its own rights (a NOINHERIT login may not), and the role it acts as.
+// PostgreSQL refuses COPY FROM into a table whose row-level security applies.
 constexpr const char* kImportRights =
-    "SELECT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user), "
-    "current_user";
+    "SELECT coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
+    " AND has_table_privilege(session_user, 'events', 'INSERT'), false), current_user";
 
 // How an attempt learns which of its events are stored already (RunImport says why two).
 enum class StoredIds { kAssumeNone, kLookUp };
@@ -199,7 +201,7 @@ Result<ImportResult> Attempt(PgConnection& conn, std::span<const ImportedEvent> 
 // taken for a new one also causes (a position at or below the head, a version gap, a chain
 // that does not continue, another tenant's stream).
 bool MayHaveMetStoredEvent(const Status& status, const PgConnection& conn) {
-  if (conn.broken()) return false;
+  if (conn.broken() || !conn.idle()) return false;
   switch (status.code()) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kInvalidArgument:
@@ -215,6 +217,12 @@ bool MayHaveMetStoredEvent(const Status& status, const PgConnection& conn) {
 
 Result<ImportResult> RunImport(PgConnection& conn, std::span<const ImportedEvent> events,
                                Clock& clock) {
+  // Stream ids go to the server before the events are planned (and validated); check them
+  // first, so that a bad one is refused with its event's number and no lock is taken.
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    LEDGER_RETURN_IF_ERROR(
+        ValidateStreamId(events[i].stream).WithContext("event " + std::to_string(i)));
+  }
   Timestamp now = clock.Now();
   // An import usually restores events the store has never seen. The first attempt assumes
   // so and lets the unique index on event_id check it as the rows go in, instead of looking

@@ -103,10 +103,11 @@ ImportRows::ImportRows(std::span<const ImportedEvent> events, ImportPlanner& pla
       xid_(EncodeInt64(static_cast<std::int64_t>(planner.xid()))) {}
 
 Result<std::size_t> ImportRows::Next(std::string& out) {
-  std::size_t begin = next_;
-  std::size_t end = std::min(events_.size(), begin + (begin == 0 ? kFirstChunk : kChunk));
+  std::size_t end = std::min(events_.size(), next_ + (next_ == 0 ? kFirstChunk : kChunk));
+  std::size_t start_bytes = out.size();
   std::size_t rows = 0;
-  for (std::size_t i = begin; i < end; ++i) {
+  while (next_ < end && out.size() - start_bytes < kChunkBytes) {
+    std::size_t i = next_++;
     Result<ImportedEvent> normalized = NormalizeImportedEvent(events_[i]);
     if (!normalized.ok()) return normalized.status().WithContext("event " + std::to_string(i));
     LEDGER_ASSIGN_OR_RETURN(std::optional<RecordedEvent> record, planner_.Plan(*normalized, i));
@@ -114,7 +115,6 @@ Result<std::size_t> ImportRows::Next(std::string& out) {
     PutRow(*record, commit_key_, xid_, out);
     ++rows;
   }
-  next_ = end;
   return rows;
 }
 

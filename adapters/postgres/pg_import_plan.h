@@ -66,9 +66,12 @@ class ImportPlanner {
 class ImportRows {
  public:
   // Events per chunk. The first is small because the server waits for its planning; a full
-  // chunk takes the server some tens of milliseconds to insert.
+  // chunk takes the server some tens of milliseconds to insert. A chunk also ends once its
+  // rows reach kChunkBytes, so that large events (payloads and raw bodies of up to 4 MiB each)
+  // never make a chunk large in memory.
   static constexpr std::size_t kFirstChunk = 1'000;
   static constexpr std::size_t kChunk = 5'000;
+  static constexpr std::size_t kChunkBytes = 16 << 20;
 
   ImportRows(std::span<const ImportedEvent> events, ImportPlanner& planner);
 

@@ -56,13 +56,15 @@ Login PickLogin() {
 }
 
 // A fresh migrated database and a store on it, opened with `login` (a member of ledger_writer
-// unless a superuser).
+// unless a superuser) or with a member of ledger_writer with these role attributes.
 class ImportTarget {
  public:
-  ImportTarget(Login login, Clock* clock) : t_(clock) {
-    if (login == Login::kSuperuser) return;
-    login_ = std::make_unique<TestLogin>(std::vector<std::string>{"ledger_writer"},
-                                         login == Login::kBypassRls ? "BYPASSRLS" : "");
+  ImportTarget(Login login, Clock* clock)
+      : ImportTarget(clock, login == Login::kSuperuser,
+                     login == Login::kBypassRls ? "BYPASSRLS" : "") {}
+  ImportTarget(Clock* clock, bool superuser, const std::string& attributes) : t_(clock) {
+    if (superuser) return;
+    login_ = std::make_unique<TestLogin>(std::vector<std::string>{"ledger_writer"}, attributes);
     PgOptions options;
     options.clock = clock;
     Result<std::unique_ptr<PgEventStore>> opened =
@@ -160,6 +162,51 @@ TEST_CASE("import: a resumed import of bare events is decided by the stored ids"
   std::vector<RecordedEvent> one = testing::ReadWholeStream(t.store(), log[0].stream_id.value());
   CHECK(one.size() == 200);
   CHECK(testing::FirstBrokenLink(one) == one.size());
+}
+
+TEST_CASE("import: a BYPASSRLS login that does not inherit INSERT imports through staging") {
+  // It may bypass row-level security but not insert into events with its own rights, so
+  // COPY straight into events would be refused; the import takes the staged path as
+  // ledger_writer instead.
+  std::vector<RecordedEvent> log = MakeLog(20, 100);
+  ManualClock clock(Timestamp(kT0.value() + 1'000'000'000));
+  ImportTarget t(&clock, /*superuser=*/false, "BYPASSRLS NOINHERIT");
+  Result<ImportResult> r = t.store().Import(AsLines(log));
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->imported == log.size());
+  CHECK(ReadLogExpecting(t.store(), log.size()) == log);
+}
+
+TEST_CASE("import: large events are split into chunks by size") {
+  // 40 events with 1 MiB raw bodies: more than two chunks' worth of bytes in one batch.
+  ManualClock source_clock(kT0);
+  MemoryEventStore source(&source_clock);
+  const std::string stream = UniqueStream("stripe");
+  for (int i = 0; i < 40; ++i) {
+    NewEvent e = testing::MakeEvent("stripe.event_received", R"({"i":)" + std::to_string(i) + "}");
+    e.raw_body = std::string(1 << 20, static_cast<char>('a' + i % 26));
+    REQUIRE(source.Append(MakeAppend(stream, ExpectedVersion::Any(), {e})).ok());
+  }
+  std::vector<RecordedEvent> log = ReadLogExpecting(source, 40);
+  ManualClock clock(Timestamp(kT0.value() + 1'000'000'000));
+  ImportTarget t(PickLogin(), &clock);
+  Result<ImportResult> r = t.store().Import(AsLines(log));
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->imported == 40);
+  CHECK(ReadLogExpecting(t.store(), log.size()) == log);
+}
+
+TEST_CASE("import: an invalid stream id is refused before the server sees it") {
+  std::vector<RecordedEvent> log = MakeLog(2, 3);
+  std::vector<ImportedEvent> lines = AsLines(log);
+  lines[4].stream = StreamId(std::string("bad\0id", 6));
+  ManualClock clock(Timestamp(kT0.value() + 1'000'000'000));
+  ImportTarget t(PickLogin(), &clock);
+  Result<ImportResult> r = t.store().Import(lines);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().starts_with("event 4: "));
+  CHECK(t.Count("events") == 0);
 }
 
 TEST_CASE("import: 100k events quickly, and appends continue after them") {
