@@ -1,6 +1,6 @@
--- The baseline table: the columns, defaults, constraints and indexes of the ledger's events
--- table (schema/postgres/0001_events.sql), and nothing else: no streams table, no triggers,
--- no row-level security, no engine in front. pgbench and psql \copy write the ledger's rows
+-- The baseline table: the columns, defaults, constraints, indexes and column compression of
+-- the ledger's events table (schema/postgres/0001_events.sql, 0005_lz4_compression.sql), and
+-- nothing else: no streams table, no triggers, no row-level security, no engine in front. pgbench and psql \copy write the ledger's rows
 -- here, so each ratio in bench/results.md is "the ledger" over "the same rows in a plain
 -- table on the same server".
 CREATE TABLE plain_events (
@@ -13,12 +13,12 @@ CREATE TABLE plain_events (
   event_type      text        NOT NULL,
   schema_version  bigint      NOT NULL CHECK (schema_version BETWEEN 1 AND 4294967295),
   tenant_id       text        NOT NULL,
-  payload         json        NOT NULL,
+  payload         json        COMPRESSION lz4 NOT NULL,
   correlation_id  text        NOT NULL DEFAULT '',
   causation_id    text        NOT NULL DEFAULT '',
   actor           text        NOT NULL DEFAULT '',
   source          text        NOT NULL DEFAULT '',
-  raw_body        bytea,
+  raw_body        bytea       COMPRESSION lz4,
   recorded_at     timestamptz NOT NULL,
   stream_hash     bytea       NOT NULL CHECK (octet_length(stream_hash) = 32),
   UNIQUE (stream_id, stream_version),

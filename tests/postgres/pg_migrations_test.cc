@@ -35,6 +35,23 @@ TEST_CASE("migrations: applied once, recorded with checksums, repeatable") {
   CHECK(OpenStatus(db.Url()).ok());
 }
 
+TEST_CASE("migrations: events' payload and raw body are compressed with LZ4 where the server has it") {
+  TestDatabase db;
+  db.Migrate();
+  std::unique_ptr<pg::PgConnection> admin = db.ConnectAdmin();
+  // A server built without LZ4 refuses the setting; migration 5 then keeps pglz.
+  bool has_lz4 = admin->Exec("SET default_toast_compression = lz4").ok();
+  pg::PgResult methods = MustExec(*admin,
+                                  "SELECT attname, attcompression FROM pg_attribute WHERE "
+                                  "attrelid = 'events'::regclass AND attname IN ('payload', "
+                                  "'raw_body') ORDER BY attname");
+  REQUIRE(methods.rows() == 2);
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(methods.Get(i, 0));
+    CHECK(methods.Get(i, 1) == (has_lz4 ? "l" : ""));
+  }
+}
+
 TEST_CASE("migrations: a store on an unmigrated database is refused with what to do") {
   TestDatabase db;
   Status s = OpenStatus(db.Url());
