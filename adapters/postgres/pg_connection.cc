@@ -320,7 +320,7 @@ bool StaleStatement(const PgError& error) {
 
 }  // namespace
 
-void Pipeline::SendQueued() {
+void Pipeline::Flush() {
   if (send_error_) return;
   PGconn* c = conn_.conn_;
   if (!in_pipeline_mode_) {
@@ -361,8 +361,6 @@ void Pipeline::SendQueued() {
   if (PQflush(c) != 0) send_error_ = conn_.RecordError(nullptr);
 }
 
-void Pipeline::Flush() { SendQueued(); }
-
 std::vector<Result<PgResult>> Pipeline::Run() {
   if (items_.empty() || !items_.back().sync) Sync();
   PGconn* c = conn_.conn_;
@@ -372,7 +370,7 @@ std::vector<Result<PgResult>> Pipeline::Run() {
     while (out.size() < statements_) out.emplace_back(status);
     return std::move(out);
   };
-  SendQueued();
+  Flush();
   if (send_error_) return fail_rest(*send_error_);
 
   std::optional<PgError> first_error;

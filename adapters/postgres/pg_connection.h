@@ -149,7 +149,8 @@ class Pipeline {
   void Sync();
   // Sends every statement queued so far without waiting for answers, so that the server works
   // on them while the caller prepares the next ones (each statement's parameters are released
-  // once sent). May block until the server reads what was sent before. Errors surface in Run().
+  // once sent). May block until the server reads what was sent before. Errors surface in Run()
+  // (a failure to send is kept in send_error_, and nothing more is sent after it).
   // After a Flush, Run() must be called before the connection is used for anything else.
   void Flush();
 
@@ -167,9 +168,6 @@ class Pipeline {
   };
   // Resolves a SqlCached item against the connection's cache (just before sending).
   void ResolveCached(Item& item);
-  // Sends the queued items not sent yet (entering pipeline mode first); records a failure in
-  // send_error_ (after which nothing more is sent).
-  void SendQueued();
 
   PgConnection& conn_;
   std::vector<Item> items_;

@@ -131,27 +131,27 @@ Status InsertThroughStaging(PgConnection& conn, ImportRows& rows) {
     return copy;
   };
   bool staging_created = false;
-  LEDGER_ASSIGN_OR_RETURN(std::string copy, plan_next());
+  Result<std::string> next = plan_next();
   for (;;) {
+    LEDGER_ASSIGN_OR_RETURN(std::string copy, std::move(next));  // empty: nothing new in it
     bool last = rows.done();
+    std::optional<Pipeline> insert;
     if (!copy.empty()) {
       if (!staging_created) {
         LEDGER_RETURN_IF_ERROR(conn.Exec(CreateStagingSql()).status());
         staging_created = true;
       }
       LEDGER_RETURN_IF_ERROR(conn.CopyIn(CopyStagingSql(), copy));
-      Pipeline insert(conn);
-      insert.Sql(InsertFromStagingSql());
-      insert.Sql(kEmptyStaging);
-      insert.Flush();
-      Result<std::string> following = last ? std::string() : plan_next();
-      for (const auto& r : insert.Run()) LEDGER_RETURN_IF_ERROR(r.status());
-      if (last) return Status::Ok();
-      LEDGER_ASSIGN_OR_RETURN(copy, std::move(following));
-    } else {
-      if (last) return Status::Ok();
-      LEDGER_ASSIGN_OR_RETURN(copy, plan_next());
+      insert.emplace(conn);
+      insert->Sql(InsertFromStagingSql());
+      insert->Sql(kEmptyStaging);
+      insert->Flush();
     }
+    if (!last) next = plan_next();  // while the server inserts
+    if (insert) {
+      for (const auto& r : insert->Run()) LEDGER_RETURN_IF_ERROR(r.status());
+    }
+    if (last) return Status::Ok();
   }
 }
 

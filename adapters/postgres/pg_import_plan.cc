@@ -17,7 +17,7 @@ void PutField(std::string_view bytes, std::string& out) {
 // NULL).
 void PutRow(const RecordedEvent& r, std::string_view commit_key, std::string_view xid,
             std::string& out) {
-  PutInt16(17, out);
+  PutInt16(kImportColumnCount, out);
   PutField(EncodeInt64(static_cast<std::int64_t>(r.global_position.value())), out);
   PutField(commit_key, out);
   PutField(xid, out);

@@ -20,6 +20,7 @@ inline constexpr const char* kImportColumns =
     "global_position, commit_key, writer_xid, stream_id, stream_version, event_id, event_type, "
     "schema_version, tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, "
     "recorded_at, stream_hash";
+inline constexpr int kImportColumnCount = 17;
 
 // What the import read under the table lock.
 struct ImportSnapshot {

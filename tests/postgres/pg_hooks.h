@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 
