@@ -1,6 +1,7 @@
 #include "adapters/postgres/pg_append.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -25,15 +26,23 @@ void RollBack(PgConnection& conn) {
   if (!conn.broken() && !conn.idle()) conn.Exec("ROLLBACK").status().IgnoreError();
 }
 
-std::string EncodeXid(std::uint64_t xid) { return EncodeInt64(static_cast<std::int64_t>(xid)); }
+// The commit key parameter ($1): NULL stands for the transaction's own id (LEDGER_COMMIT_KEY).
+void AddCommitKey(Params& p, std::optional<std::uint64_t> commit_key) {
+  if (commit_key) {
+    p.Int64(static_cast<std::int64_t>(*commit_key));
+  } else {
+    p.Null();
+  }
+}
 
-// What the first round trip learned, under the stream locks.
+// What the append plans against: read under the stream locks (kLockAndRead), or assumed
+// (kAssumeNew: no stream and no event id stored, which the unique indexes then check).
 struct Locked {
   // Every requested stream; an empty head for a stream with no row yet.
   std::unordered_map<StreamId, LockedHead> heads;
   std::unordered_set<StreamId> absent;                 // requested streams with no row
   std::unordered_map<EventId, StoredEventRef> stored;  // requested ids already stored
-  std::uint64_t xid = 0;
+  std::optional<std::uint64_t> xid;                    // unread when assumed
 };
 
 // What the second round trip writes, and the outcomes it completes.
@@ -44,7 +53,7 @@ struct Plan {
   std::vector<std::optional<EventId>> position_of;
   std::vector<RecordedEvent> records;
   std::unordered_map<StreamId, StreamHead> new_heads;
-  std::uint64_t commit_key = 0;
+  std::optional<std::uint64_t> commit_key;  // none: the transaction's own id
 };
 
 // Returns the first failed result's status, or OK.
@@ -55,28 +64,52 @@ Status FirstError(const std::vector<Result<PgResult>>& results) {
   return Status::Ok();
 }
 
-// Round trip 1. REQUIRES: conn idle. On error the transaction may be left open.
-Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
-                           PgAppendHooks* hooks) {
-  std::vector<std::string> streams;
-  ArrayParam ids(TypeOid::kUuid);
-  for (const AppendRequest& r : requests) {
-    streams.push_back(r.stream.value());
-    for (const NewEvent& e : r.events) ids.Add(EncodeUuid(e.event_id));
+// Starts the transaction: queued on `p` without hooks; with hooks, run at once and followed by
+// AfterBegin. On error the transaction may be left open.
+Status Begin(PgConnection& conn, Pipeline& p, PgAppendHooks* hooks) {
+  if (hooks == nullptr) {
+    p.Sql("BEGIN");
+    return Status::Ok();
   }
+  LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN").status());
+  ConnectionTransaction tx(conn);
+  return hooks->AfterBegin(tx);
+}
+
+// The requested streams, each once, in stream id order.
+std::vector<std::string> RequestedStreams(std::span<const AppendRequest> requests) {
+  std::vector<std::string> streams;
+  for (const AppendRequest& r : requests) streams.push_back(r.stream.value());
   std::sort(streams.begin(), streams.end());
   streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
+  return streams;
+}
+
+// kAssumeNew: every requested stream empty and absent, no event id stored, the id unread.
+Locked AssumeNew(std::span<const AppendRequest> requests) {
+  Locked out;
+  for (std::string& s : RequestedStreams(requests)) {
+    StreamId stream(std::move(s));
+    out.heads.emplace(stream, LockedHead{stream, StreamHead{}, 0});
+    out.absent.insert(std::move(stream));
+  }
+  return out;
+}
+
+// Round trip 1 of kLockAndRead. REQUIRES: conn idle. On error the transaction may be left
+// open.
+Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
+                           PgAppendHooks* hooks) {
+  std::vector<std::string> streams = RequestedStreams(requests);
+  ArrayParam ids(TypeOid::kUuid);
+  for (const AppendRequest& r : requests) {
+    for (const NewEvent& e : r.events) ids.Add(EncodeUuid(e.event_id));
+  }
   ArrayParam stream_array(TypeOid::kText);
   for (const std::string& s : streams) stream_array.Add(s);
 
   Pipeline p(conn);
-  if (hooks != nullptr) {
-    LEDGER_RETURN_IF_ERROR(conn.Exec("BEGIN").status());
-    ConnectionTransaction tx(conn);
-    LEDGER_RETURN_IF_ERROR(hooks->AfterBegin(tx));
-  } else {
-    p.Sql("BEGIN");
-  }
+  LEDGER_RETURN_IF_ERROR(Begin(conn, p, hooks));
   std::size_t lock = p.Send(kLockStreams, std::move(Params().Array(stream_array)));
   std::size_t xid = p.Send(kCurrentXid);
   std::size_t find = p.Send(kFindEvents, std::move(Params().Array(ids)));
@@ -153,8 +186,13 @@ Plan PlanRequests(std::span<const AppendRequest> requests, const Locked& locked,
     }
     plan.new_heads[request.stream] = AdvanceHead(plan.records.back());
     // Invariant (docs/storage.md): a stream's commit keys never decrease, even when this
-    // transaction's id is older than that of the stream's last writer.
-    plan.commit_key = std::max(plan.commit_key, locked_head.commit_key);
+    // transaction's id is older than that of the stream's last writer. An unread id
+    // (kAssumeNew) comes with new streams only, whose key is that id.
+    if (plan.commit_key) {
+      plan.commit_key = std::max(*plan.commit_key, locked_head.commit_key);
+    } else {
+      assert(locked.absent.contains(request.stream) && locked_head.commit_key == 0);
+    }
     plan.outcomes.emplace_back(
         AppendResult{GlobalPosition(0), plan.records.back().stream_version, false});
     plan.position_of.emplace_back(plan.records.back().event_id);
@@ -190,7 +228,7 @@ Params InsertParams(const Plan& plan) {
                               r.stream_hash.size()));
   }
   Params p;
-  p.Bytes(EncodeXid(plan.commit_key));
+  AddCommitKey(p, plan.commit_key);
   for (const ArrayParam* a : {&stream, &version, &id, &type, &schema, &tenant, &payload,
                               &correlation, &causation, &actor, &source, &raw, &recorded, &hash}) {
     p.Array(*a);
@@ -200,7 +238,13 @@ Params InsertParams(const Plan& plan) {
 
 }  // namespace
 
-Params HeadParams(std::uint64_t commit_key, const std::unordered_map<StreamId, StreamHead>& heads) {
+bool AssumptionRefuted(const PgError& error) {
+  return error.sqlstate == "23505" &&
+         (error.constraint.starts_with("events_") || error.constraint == "streams_pkey");
+}
+
+Params HeadParams(std::optional<std::uint64_t> commit_key,
+                  const std::unordered_map<StreamId, StreamHead>& heads) {
   ArrayParam stream(TypeOid::kText), tenant(TypeOid::kText), version(TypeOid::kInt8),
       hash(TypeOid::kBytea), recorded(TypeOid::kTimestamptz);
   for (const auto& [id, head] : heads) {
@@ -211,13 +255,13 @@ Params HeadParams(std::uint64_t commit_key, const std::unordered_map<StreamId, S
     recorded.Add(EncodeTimestamp(head.last_recorded_at));
   }
   Params p;
-  p.Bytes(EncodeXid(commit_key));
+  AddCommitKey(p, commit_key);
   for (const ArrayParam* a : {&stream, &tenant, &version, &hash, &recorded}) p.Array(*a);
   return p;
 }
 
 AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendRequest> requests,
-                                   Clock& clock, PgAppendHooks* hooks) {
+                                   AppendPath path, Clock& clock, PgAppendHooks* hooks) {
   AppendAttempt attempt;
   conn.ClearError();
   // `from_server`: the status came from this connection, whose error says whether to retry.
@@ -231,7 +275,15 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
     attempt.outcomes = std::vector<Result<AppendResult>>();
     return attempt;
   }
-  Result<Locked> locked = LockStreams(conn, requests, hooks);
+  Pipeline writes(conn);
+  Result<Locked> locked = Internal("not read");
+  if (path == AppendPath::kLockAndRead) {
+    locked = LockStreams(conn, requests, hooks);
+  } else {
+    locked = AssumeNew(requests);
+    Status begun = Begin(conn, writes, hooks);
+    if (!begun.ok()) return fail(begun);
+  }
   if (!locked.ok()) return fail(locked.status());
   Plan plan = PlanRequests(requests, *locked, clock.Now());
   if (plan.records.empty()) {  // nothing to write: conflicts, bad tenants, redeliveries
@@ -246,7 +298,6 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
   for (const auto& [stream, head] : plan.new_heads) {
     (locked->absent.contains(stream) ? created : advanced).emplace(stream, head);
   }
-  Pipeline writes(conn);
   if (!created.empty()) writes.Send(kInsertStreams, HeadParams(plan.commit_key, created));
   std::size_t insert = writes.Send(kInsertEvents, InsertParams(plan));
   std::size_t last = insert;

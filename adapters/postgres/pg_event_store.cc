@@ -31,8 +31,7 @@ bool WorthRetrying(const Status& status, const pg::PgError& error, bool commit_s
     // Two transactions appended the same event id to different streams at once (or raced
     // a redelivery): run again, and the planner sees the stored event. Or two created the
     // same stream at once (kInsertStreams): run again, and the append locks its row.
-    return error.sqlstate == "23505" &&
-           (error.constraint.starts_with("events_") || error.constraint == "streams_pkey");
+    return pg::AssumptionRefuted(error);
   }
   if (status.code() != StatusCode::kUnavailable) return false;
   if (pg::IsTransient(error)) return true;
@@ -91,10 +90,24 @@ Result<std::unique_ptr<PgEventStore>> PgEventStore::Open(const std::string& url,
 
 Result<std::vector<Result<AppendResult>>> PgEventStore::AppendWithRetries(
     std::span<const AppendRequest> requests) {
+  // A batch of new streams only is written in one round trip, on the guess that none of them
+  // exists yet (pg_append.h). A wrong guess costs that round trip and is no contention: the
+  // batch runs again at once on the locking path, outside the attempts and their backoff.
+  bool all_new = std::all_of(requests.begin(), requests.end(), [](const AppendRequest& r) {
+    return r.expected == ExpectedVersion::NoStream() ||
+           r.expected == ExpectedVersion::Exact(StreamVersion(0));
+  });
+  pg::AppendPath path = all_new ? pg::AppendPath::kAssumeNew : pg::AppendPath::kLockAndRead;
   for (int attempt = 1;; ++attempt) {
     LEDGER_ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_->Acquire());
     pg::AppendAttempt a =
-        pg::RunAppendTransaction(*conn, requests, *options_.clock, options_.hooks);
+        pg::RunAppendTransaction(*conn, requests, path, *options_.clock, options_.hooks);
+    if (path == pg::AppendPath::kAssumeNew && !a.outcomes.ok() &&
+        pg::AssumptionRefuted(a.error)) {
+      path = pg::AppendPath::kLockAndRead;
+      --attempt;
+      continue;
+    }
     if (a.outcomes.ok() || attempt >= options_.max_attempts ||
         !WorthRetrying(a.outcomes.status(), a.error, a.commit_sent)) {
       return std::move(a.outcomes);

@@ -24,6 +24,11 @@ namespace ledger::pg {
   "unnest($2::text[], $3::text[], $4::bigint[], $5::bytea[], $6::timestamptz[]) " \
   "AS h(stream_id, tenant_id, version, hash, last_recorded_at)"
 
+// The commit key of an append's rows: $1, or, when $1 is NULL, the transaction's own id. NULL
+// is sent by an append that did not read the id first because every stream it writes is new
+// (AppendPath::kAssumeNew), whose key is then exactly that id (docs/storage.md, "Ordering").
+#define LEDGER_COMMIT_KEY "coalesce($1::xid8, pg_current_xact_id())"
+
 const char* const kIndexPlansOnly = "SET enable_seqscan = off";
 
 // Locks the heads of the streams that exist, in stream id order, so that concurrent appends
@@ -50,7 +55,7 @@ const Statement kInsertStreams = {
     "ledger_insert_streams",
     "INSERT INTO streams (" LEDGER_HEAD_COLUMNS
     ") "
-    "SELECT h.stream_id, h.version, h.hash, h.tenant_id, h.last_recorded_at, $1::xid8 "
+    "SELECT h.stream_id, h.version, h.hash, h.tenant_id, h.last_recorded_at, " LEDGER_COMMIT_KEY " "
     "FROM " LEDGER_HEAD_ARRAYS " ORDER BY h.stream_id"};
 
 // Positions come from the column default (nextval), drawn row by row in array order, after
@@ -60,7 +65,7 @@ const Statement kInsertEvents = {
     "INSERT INTO events (commit_key, stream_id, stream_version, event_id, event_type, "
     "schema_version, tenant_id, payload, correlation_id, causation_id, actor, source, raw_body, "
     "recorded_at, stream_hash) "
-    "SELECT $1::xid8, e.stream_id, e.stream_version, e.event_id, e.event_type, "
+    "SELECT " LEDGER_COMMIT_KEY ", e.stream_id, e.stream_version, e.event_id, e.event_type, "
     "e.schema_version, e.tenant_id, e.payload, e.correlation_id, e.causation_id, e.actor, "
     "e.source, e.raw_body, e.recorded_at, e.stream_hash "
     "FROM unnest($2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::text[], "
@@ -73,7 +78,7 @@ const Statement kInsertEvents = {
 const Statement kUpdateStreams = {
     "ledger_update_streams",
     "UPDATE streams AS s SET tenant_id = h.tenant_id, version = h.version, hash = h.hash, "
-    "last_recorded_at = h.last_recorded_at, last_commit_key = $1::xid8 "
+    "last_recorded_at = h.last_recorded_at, last_commit_key = " LEDGER_COMMIT_KEY " "
     "FROM " LEDGER_HEAD_ARRAYS " WHERE s.stream_id = h.stream_id"};
 
 
@@ -175,5 +180,6 @@ std::span<const Statement> AllStatements() {
 #undef LEDGER_BELOW_RUNNING
 #undef LEDGER_HEAD_COLUMNS
 #undef LEDGER_HEAD_ARRAYS
+#undef LEDGER_COMMIT_KEY
 
 }  // namespace ledger::pg

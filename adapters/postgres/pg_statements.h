@@ -44,7 +44,8 @@ enum EventColumn {
 // docs/performance.md, "Plans".
 extern const char* const kIndexPlansOnly;
 
-// Append (pg_append.cc), in the order an append runs them.
+// Append (pg_append.cc), in the order an append runs them. A NULL commit key ($1) stands for
+// the transaction's own id (an append that assumed every stream new and did not read it).
 extern const Statement kLockStreams;       // $1 text[]: existing heads, locked in stream id order
 extern const Statement kCurrentXid;        // the transaction's xid8 (assigned here if no lock did)
 extern const Statement kFindEvents;        // $1 uuid[]: where these ids are stored
