@@ -35,9 +35,9 @@ void AddCommitKey(Params& p, std::optional<std::uint64_t> commit_key) {
   }
 }
 
-// What the append plans against: read under the stream locks (kLockAndRead), or assumed
+// What an append plans against: read under the stream locks (kLockAndRead), or assumed
 // (kAssumeNew: no stream and no event id stored, which the unique indexes then check).
-struct Locked {
+struct Known {
   // Every requested stream; an empty head for a stream with no row yet.
   std::unordered_map<StreamId, LockedHead> heads;
   std::unordered_set<StreamId> absent;                 // requested streams with no row
@@ -55,6 +55,11 @@ struct Plan {
   std::unordered_map<StreamId, StreamHead> new_heads;
   std::optional<std::uint64_t> commit_key;  // none: the transaction's own id
 };
+
+bool AllSucceeded(const std::vector<Result<AppendResult>>& outcomes) {
+  return std::all_of(outcomes.begin(), outcomes.end(),
+                     [](const Result<AppendResult>& o) { return o.ok(); });
+}
 
 // Returns the first failed result's status, or OK.
 Status FirstError(const std::vector<Result<PgResult>>& results) {
@@ -86,8 +91,8 @@ std::vector<std::string> RequestedStreams(std::span<const AppendRequest> request
 }
 
 // kAssumeNew: every requested stream empty and absent, no event id stored, the id unread.
-Locked AssumeNew(std::span<const AppendRequest> requests) {
-  Locked out;
+Known AssumeNew(std::span<const AppendRequest> requests) {
+  Known out;
   for (std::string& s : RequestedStreams(requests)) {
     StreamId stream(std::move(s));
     out.heads.emplace(stream, LockedHead{stream, StreamHead{}, 0});
@@ -98,7 +103,7 @@ Locked AssumeNew(std::span<const AppendRequest> requests) {
 
 // Round trip 1 of kLockAndRead. REQUIRES: conn idle. On error the transaction may be left
 // open.
-Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
+Result<Known> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
                            PgAppendHooks* hooks) {
   std::vector<std::string> streams = RequestedStreams(requests);
   ArrayParam ids(TypeOid::kUuid);
@@ -116,7 +121,7 @@ Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> re
   std::vector<Result<PgResult>> results = p.Run();
   LEDGER_RETURN_IF_ERROR(FirstError(results));
 
-  Locked out;
+  Known out;
   const PgResult& heads = *results[lock];
   for (int i = 0; i < heads.rows(); ++i) {
     LockedHead h = DecodeHeadRow(heads, i);
@@ -141,20 +146,20 @@ Result<Locked> LockStreams(PgConnection& conn, std::span<const AppendRequest> re
 }
 
 // Decides every request in order, as the in-memory store would one after another, against
-// the heads read under the locks. Pure: nothing is written.
-Plan PlanRequests(std::span<const AppendRequest> requests, const Locked& locked, Timestamp now) {
+// `known` (read under the locks, or assumed). Pure: nothing is written.
+Plan PlanRequests(std::span<const AppendRequest> requests, const Known& known, Timestamp now) {
   Plan plan;
-  plan.commit_key = locked.xid;
+  plan.commit_key = known.xid;
   // Events planned earlier in this transaction; positions unknown until inserted.
   std::unordered_map<EventId, StoredEventRef> planned;
   for (const AppendRequest& request : requests) {
     std::vector<std::optional<StoredEventRef>> stored;
     bool last_is_planned = false;
     for (const NewEvent& e : request.events) {
-      auto db = locked.stored.find(e.event_id);
+      auto db = known.stored.find(e.event_id);
       auto here = planned.find(e.event_id);
-      last_is_planned = db == locked.stored.end() && here != planned.end();
-      if (db != locked.stored.end()) {
+      last_is_planned = db == known.stored.end() && here != planned.end();
+      if (db != known.stored.end()) {
         stored.emplace_back(db->second);
       } else if (here != planned.end()) {
         stored.emplace_back(here->second);
@@ -171,7 +176,7 @@ Plan PlanRequests(std::span<const AppendRequest> requests, const Locked& locked,
                                      : std::nullopt);
       continue;
     }
-    const LockedHead& locked_head = locked.heads.at(request.stream);
+    const LockedHead& locked_head = known.heads.at(request.stream);
     auto changed = plan.new_heads.find(request.stream);
     const StreamHead& head = changed != plan.new_heads.end() ? changed->second : locked_head.head;
     Result<std::vector<RecordedEvent>> records = PlanAppend(request, head, now);
@@ -191,7 +196,7 @@ Plan PlanRequests(std::span<const AppendRequest> requests, const Locked& locked,
     if (plan.commit_key) {
       plan.commit_key = std::max(*plan.commit_key, locked_head.commit_key);
     } else {
-      assert(locked.absent.contains(request.stream) && locked_head.commit_key == 0);
+      assert(known.absent.contains(request.stream) && locked_head.commit_key == 0);
     }
     plan.outcomes.emplace_back(
         AppendResult{GlobalPosition(0), plan.records.back().stream_version, false});
@@ -239,8 +244,11 @@ Params InsertParams(const Plan& plan) {
 }  // namespace
 
 bool AssumptionRefuted(const PgError& error) {
+  // Not events_pkey: a position taken twice (a sequence set back) is no stored state the
+  // guess missed.
   return error.sqlstate == "23505" &&
-         (error.constraint.starts_with("events_") || error.constraint == "streams_pkey");
+         (error.constraint == "streams_pkey" || error.constraint == "events_event_id_key" ||
+          error.constraint == "events_stream_id_stream_version_key");
 }
 
 Params HeadParams(std::optional<std::uint64_t> commit_key,
@@ -275,34 +283,47 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
     attempt.outcomes = std::vector<Result<AppendResult>>();
     return attempt;
   }
-  Pipeline writes(conn);
-  Result<Locked> locked = Internal("not read");
-  if (path == AppendPath::kLockAndRead) {
-    locked = LockStreams(conn, requests, hooks);
-  } else {
-    locked = AssumeNew(requests);
-    Status begun = Begin(conn, writes, hooks);
-    if (!begun.ok()) return fail(begun);
+  // kAssumeNew plans before anything is sent. If the guess refuses a request (a second
+  // creation of one stream in the batch), that answer was reached without looking at what is
+  // stored, and the locking path's may differ (an id stored elsewhere is AlreadyExists): such
+  // a batch takes the locking path from the start.
+  std::optional<Known> known;
+  std::optional<Plan> plan;
+  if (path == AppendPath::kAssumeNew) {
+    known = AssumeNew(requests);
+    Plan guess = PlanRequests(requests, *known, clock.Now());
+    if (AllSucceeded(guess.outcomes)) plan = std::move(guess);
   }
-  if (!locked.ok()) return fail(locked.status());
-  Plan plan = PlanRequests(requests, *locked, clock.Now());
-  if (plan.records.empty()) {  // nothing to write: conflicts, bad tenants, redeliveries
-    RollBack(conn);
-    attempt.outcomes = std::move(plan.outcomes);
-    return attempt;
+  // Nothing has been sent yet: a connection found closed now fails as one lost before its
+  // COMMIT was sent, which the store retries on a new one. Without this, the one-round-trip
+  // path would learn of a pooled connection the server closed only after sending COMMIT.
+  if (Status open = conn.CheckOpen(); !open.ok()) return fail(open);
+  Pipeline writes(conn);  // before LockStreams' own pipeline: the transaction starts on one
+  if (plan) {
+    if (Status begun = Begin(conn, writes, hooks); !begun.ok()) return fail(begun);
+  } else {
+    Result<Known> locked = LockStreams(conn, requests, hooks);
+    if (!locked.ok()) return fail(locked.status());
+    known = std::move(locked).value();
+    plan = PlanRequests(requests, *known, clock.Now());
+    if (plan->records.empty()) {  // nothing to write: conflicts, bad tenants, redeliveries
+      RollBack(conn);
+      attempt.outcomes = std::move(plan->outcomes);
+      return attempt;
+    }
   }
 
   // New streams' rows go in before the events, so that every stream is locked before a
   // position is drawn (kInsertStreams).
   std::unordered_map<StreamId, StreamHead> created, advanced;
-  for (const auto& [stream, head] : plan.new_heads) {
-    (locked->absent.contains(stream) ? created : advanced).emplace(stream, head);
+  for (const auto& [stream, head] : plan->new_heads) {
+    (known->absent.contains(stream) ? created : advanced).emplace(stream, head);
   }
-  if (!created.empty()) writes.Send(kInsertStreams, HeadParams(plan.commit_key, created));
-  std::size_t insert = writes.Send(kInsertEvents, InsertParams(plan));
+  if (!created.empty()) writes.Send(kInsertStreams, HeadParams(plan->commit_key, created));
+  std::size_t insert = writes.Send(kInsertEvents, InsertParams(*plan));
   std::size_t last = insert;
   if (!advanced.empty()) {
-    last = writes.Send(kUpdateStreams, HeadParams(plan.commit_key, advanced));
+    last = writes.Send(kUpdateStreams, HeadParams(plan->commit_key, advanced));
   }
   if (hooks == nullptr) {
     last = writes.Sql("COMMIT");
@@ -332,12 +353,12 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
   for (int i = 0; i < inserted.rows(); ++i) {
     positions.emplace(DecodeUuid(inserted.Get(i, 0)), GlobalPosition(inserted.GetInt64(i, 1)));
   }
-  for (std::size_t i = 0; i < plan.outcomes.size(); ++i) {
-    if (plan.position_of[i] && plan.outcomes[i].ok()) {
-      plan.outcomes[i]->position = positions.at(*plan.position_of[i]);
+  for (std::size_t i = 0; i < plan->outcomes.size(); ++i) {
+    if (plan->position_of[i] && plan->outcomes[i].ok()) {
+      plan->outcomes[i]->position = positions.at(*plan->position_of[i]);
     }
   }
-  attempt.outcomes = std::move(plan.outcomes);
+  attempt.outcomes = std::move(plan->outcomes);
   return attempt;
 }
 

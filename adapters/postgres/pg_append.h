@@ -40,8 +40,9 @@ enum class AppendPath {
   // One round trip: plan as if no requested stream and no event id were stored, then write
   // and COMMIT. The unique indexes check the assumption: where it was wrong, the transaction
   // fails with AssumptionRefuted(error) and writes nothing, and the caller runs the same
-  // requests again on kLockAndRead. For batches whose every request expects no stream
-  // (webhook admission, new orders), where the guess is right but for redeliveries and races.
+  // requests again on kLockAndRead. A batch whose plan refuses a request under the assumption
+  // runs on kLockAndRead at once. For batches whose every request expects no stream (webhook
+  // admission, new orders), where the guess is right but for redeliveries and races.
   kAssumeNew,
 };
 

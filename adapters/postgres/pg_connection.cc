@@ -1,6 +1,7 @@
 #include "adapters/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <optional>
@@ -111,6 +112,19 @@ bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 bool PgConnection::idle() const {
   return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
          PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
+
+Status PgConnection::CheckOpen() {
+  // An idle connection's socket is readable only when the server sent something unasked: a
+  // notice, or the FATAL message and end of stream of a terminated backend. libpq may need
+  // more than one read to reach the end, hence the loop (bounded: each read drains input).
+  for (int reads = 0; !broken() && reads < 4; ++reads) {
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    if (poll(&fd, 1, 0) <= 0) break;
+    if (PQconsumeInput(conn_) != 1) break;
+  }
+  if (broken()) return RecordError(nullptr);
+  return Status::Ok();
 }
 
 Status PgConnection::RecordError(const pg_result* result) {

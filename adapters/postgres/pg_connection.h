@@ -57,6 +57,11 @@ class PgConnection {
   bool broken() const;
   // No transaction open, nothing pending: safe to hand to another user.
   bool idle() const;
+  // Reads, without waiting, what the server sent while the connection sat idle: Unavailable
+  // if it closed the connection meanwhile (a terminated backend sends FATAL and closes), so
+  // that a caller knows nothing it sends next was ever run. OK says only that no closing was
+  // seen yet.
+  Status CheckOpen();
 
   // One or more statements in the simple protocol; text results of the last.
   Result<PgResult> Exec(std::string_view sql);

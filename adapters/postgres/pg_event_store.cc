@@ -31,7 +31,8 @@ bool WorthRetrying(const Status& status, const pg::PgError& error, bool commit_s
     // Two transactions appended the same event id to different streams at once (or raced
     // a redelivery): run again, and the planner sees the stored event. Or two created the
     // same stream at once (kInsertStreams): run again, and the append locks its row.
-    return pg::AssumptionRefuted(error);
+    return error.sqlstate == "23505" &&
+           (error.constraint.starts_with("events_") || error.constraint == "streams_pkey");
   }
   if (status.code() != StatusCode::kUnavailable) return false;
   if (pg::IsTransient(error)) return true;

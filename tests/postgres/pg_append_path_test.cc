@@ -52,6 +52,13 @@ PgOptions OneConnection(LockRunsCheck& check) {
   return options;
 }
 
+// Without hooks: BEGIN, the writes and COMMIT in one pipeline, as in production.
+PgOptions NoHooks() {
+  PgOptions options;
+  options.max_attempts = 1;
+  return options;
+}
+
 std::int64_t Count(const TestDatabase& db, const std::string& sql) {
   return MustExec(*db.ConnectAdmin(), sql).GetInt64(0, 0);
 }
@@ -95,7 +102,10 @@ TEST_CASE("append path: a batch of new streams is written without the lookup rou
 TEST_CASE("append path: a wrong guess runs the batch again under the locks, decided as before") {
   ManualClock clock(kT0);
   LockRunsCheck check;
-  TestStore t(&clock, OneConnection(check));
+  bool hooked = false;
+  SUBCASE("with hooks that count the locking path's runs") { hooked = true; }
+  SUBCASE("in one pipeline, as in production") {}
+  TestStore t(&clock, hooked ? OneConnection(check) : NoHooks());
 
   NewEvent stored = MakeEvent("stripe.event_received");
   const std::string redelivered = UniqueStream("stripe"), taken = UniqueStream("order");
@@ -126,23 +136,93 @@ TEST_CASE("append path: a wrong guess runs the batch again under the locks, deci
   CHECK(Count(*t.db, "SELECT count(*) FROM streams") == 3);
 }
 
-TEST_CASE("append path: an event id stored in another stream is refused, and nothing written") {
+TEST_CASE("append path: an event id stored in another stream is refused, its neighbour written") {
   ManualClock clock(kT0);
-  LockRunsCheck check;
-  TestStore t(&clock, OneConnection(check));
+  TestStore t(&clock, NoHooks());
   NewEvent event = MakeEvent();
   REQUIRE(t.store->Append(MakeAppend(UniqueStream("stripe"), ExpectedVersion::NoStream(), {event}))
               .ok());
 
   // The new stream's row goes in; the event's id collides on its unique index, so the batch
-  // runs again under the locks, and the lookup finds the id stored elsewhere.
-  check.expected = 1;
-  const std::string other = UniqueStream("stripe");
-  Result<AppendResult> again =
-      t.store->Append(MakeAppend(other, ExpectedVersion::NoStream(), {event}));
-  CHECK(again.status().code() == StatusCode::kAlreadyExists);
-  CHECK(Count(*t.db, "SELECT count(*) FROM events") == 1);
+  // runs again under the locks, where the lookup finds the id stored elsewhere: that request
+  // alone is refused.
+  const std::string other = UniqueStream("stripe"), fresh = UniqueStream("stripe");
+  std::vector<AppendRequest> batch = {MakeAppend(other, ExpectedVersion::NoStream(), {event}),
+                                      MakeAppend(fresh, ExpectedVersion::NoStream(), 1)};
+  Result<std::vector<Result<AppendResult>>> outcomes = t.store->AppendBatch(batch);
+  REQUIRE_MESSAGE(outcomes.ok(), outcomes.status().ToString());
+  CHECK((*outcomes)[0].status().code() == StatusCode::kAlreadyExists);
+  REQUIRE_MESSAGE((*outcomes)[1].ok(), (*outcomes)[1].status().ToString());
+  CHECK(Count(*t.db, "SELECT count(*) FROM events") == 2);
   CHECK(Count(*t.db, "SELECT count(*) FROM streams WHERE stream_id = '" + other + "'") == 0);
+}
+
+// A request the new-stream guess refuses by itself (a second creation of one stream) would be
+// answered without a look at what is stored; the locking path answers an id stored elsewhere
+// first. Such a batch takes the locking path from the start.
+TEST_CASE("append path: a batch the guess would refuse in part is decided under the locks") {
+  ManualClock clock(kT0);
+  LockRunsCheck check;
+  TestStore t(&clock, OneConnection(check));
+  NewEvent stored = MakeEvent();
+  REQUIRE(t.store->Append(MakeAppend(UniqueStream("stripe"), ExpectedVersion::NoStream(), {stored}))
+              .ok());
+
+  check.expected = 1;
+  const std::string stream = UniqueStream("order");
+  std::vector<AppendRequest> batch = {MakeAppend(stream, ExpectedVersion::NoStream(), 1),
+                                      MakeAppend(stream, ExpectedVersion::NoStream(), {stored})};
+  Result<std::vector<Result<AppendResult>>> outcomes = t.store->AppendBatch(batch);
+  REQUIRE_MESSAGE(outcomes.ok(), outcomes.status().ToString());
+  REQUIRE_MESSAGE((*outcomes)[0].ok(), (*outcomes)[0].status().ToString());
+  CHECK((*outcomes)[1].status().code() == StatusCode::kAlreadyExists);
+  CHECK(Count(*t.db, "SELECT count(*) FROM events") == 2);
+}
+
+TEST_CASE("append path: version 0 expected of a stream that exists is a conflict") {
+  ManualClock clock(kT0);
+  TestStore t(&clock, NoHooks());
+  const std::string stream = UniqueStream("order");
+  REQUIRE(t.store->Append(MakeAppend(stream, ExpectedVersion::NoStream(), 1)).ok());
+  Result<AppendResult> again =
+      t.store->Append(MakeAppend(stream, ExpectedVersion::Exact(StreamVersion(0)), 1));
+  CHECK(again.status().code() == StatusCode::kConflict);
+  CHECK(Count(*t.db, "SELECT count(*) FROM events") == 1);
+}
+
+// The one-round-trip path sends COMMIT with everything else, so a pooled connection that the
+// server closed while it sat idle must be found out before anything is sent: otherwise the
+// failure would read as "COMMIT sent, outcome unknown" and reach the caller as Unavailable.
+TEST_CASE("append path: pooled connections the server closed are replaced before sending") {
+  ManualClock clock(kT0);
+  PgOptions options;
+  options.pool_size = 2;
+  TestStore t(&clock, options);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<AppendRequest> batch;
+    for (int i = 0; i < 4; ++i) {
+      batch.push_back(MakeAppend(UniqueStream("stripe"), ExpectedVersion::NoStream(), 1));
+    }
+    // Two at once, so both pooled connections are in use and then idle.
+    Result<std::vector<Result<AppendResult>>> a = Internal("not run"), b = Internal("not run");
+    std::thread other([&] { b = t.store->AppendBatch(std::span(batch).subspan(2)); });
+    a = t.store->AppendBatch(std::span(batch).first(2));
+    other.join();
+    REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+    REQUIRE_MESSAGE(b.ok(), b.status().ToString());
+    for (const auto* outcomes : {&*a, &*b}) {
+      for (const Result<AppendResult>& o : *outcomes) {
+        REQUIRE_MESSAGE(o.ok(), o.status().ToString());
+      }
+    }
+    std::unique_ptr<pg::PgConnection> admin = Connect(AdminUrl());
+    // With a timeout, pg_terminate_backend returns once the backend is gone, so the next
+    // round finds its connections closed rather than racing their closing.
+    MustExec(*admin,
+             "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '" +
+                 t.db->name() + "' AND pid <> pg_backend_pid()");
+  }
+  CHECK(Count(*t.db, "SELECT count(*) FROM events") == 12);
 }
 
 TEST_CASE("append path: concurrent deliveries of one new event store it once") {
