@@ -2,7 +2,7 @@
 // ledger side of bench/run's "rebuild" row. Prints one JSON line (bench/README.md).
 //
 //   ledger_bench_rebuild --database-url URL [--batch-size N] [--projectors a,b,...] [--digest]
-//                        [--rebuild-buffer-mib N]
+//                        [--rebuild-buffer-mib N] [--flush-in-place]
 //
 // Runs projections::ProjectToHead with every standard projector (StandardProjectors, what
 // `ledger serve` runs; or those named by --projectors) named in force_rebuild, as
@@ -10,7 +10,8 @@
 // position 0 in batches (ReadAll, the projectors), their rows held in the write-back buffer
 // and written with the checkpoints by ReadModelStore::CommitBulk whenever it passes
 // --rebuild-buffer-mib (default RunnerOptions', 64; 0: one ReadModelStore::Commit per batch,
-// the runtime before the buffer), and swapped in when caught up. The database must hold a
+// the runtime before the buffer; --flush-in-place: written when full and waited for, instead of
+// behind), and swapped in when caught up. The database must hold a
 // migrated ledger with its log imported; read models already there are replaced.
 //
 // Reports the events read per second over the whole rebuild (from the first read to the last
@@ -44,6 +45,7 @@ struct Options {
   std::string projectors;  // comma-separated names; empty: every standard projector
   bool digest = false;
   std::size_t rebuild_buffer_mib = projections::RunnerOptions{}.rebuild_buffer_bytes >> 20;
+  bool flush_in_place = false;
 };
 
 std::vector<std::string> SplitNames(const std::string& list) {
@@ -114,6 +116,7 @@ int Run(const Options& options) {
   projections::RunnerOptions runner;
   runner.batch_size = options.batch_size;
   runner.rebuild_buffer_bytes = options.rebuild_buffer_mib << 20;
+  runner.rebuild_flush_behind = !options.flush_in_place;
   double rss_before_mib = StatusKb("VmRSS") / 1024;
 
   std::uint64_t events_read = 0;
@@ -181,6 +184,8 @@ int main(int argc, char** argv) {
       "comma-separated projector names to rebuild (default: every standard projector)")(
       "rebuild-buffer-mib", po::value(&options.rebuild_buffer_mib),
       "MiB of rows held before each bulk write (0: commit every batch)")(
+      "flush-in-place", po::bool_switch(&options.flush_in_place),
+      "write the buffer when full and wait for it, not behind while the next batches apply")(
       "digest", po::bool_switch(&options.digest),
       "after the rebuild, add the read models' digest to the line");
   po::variables_map vm;

@@ -209,8 +209,9 @@ Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& k
   std::string slot_key = RowIdentity(table, key);
   if (auto it = slots_.find(slot_key); it != slots_.end()) return it->second.row;
   std::optional<std::optional<Row>> known;
-  if (buffer_ != nullptr) {
-    if (const std::optional<Row>* held = buffer_->Find(slot_key)) known = *held;
+  for (const WriteBackBuffer* uncommitted : {buffer_, behind_}) {
+    if (known || uncommitted == nullptr) continue;
+    if (const std::optional<Row>* held = uncommitted->Find(slot_key)) known = *held;
   }
   if (!known && cache_ != nullptr) known = cache_->Find(set_, table, key);
   if (!known) {

@@ -98,9 +98,11 @@ class BatchWriter final : public ProjectionWriter {
   // learns every row the batch reads from the store; the caller puts the batch's changes in
   // once they are committed (CommittedTo). `buffer`, if given, holds changes of earlier
   // batches not yet committed (a rebuild's write-back buffer): it answers before the cache.
+  // `behind`, if given, holds older ones being committed (a buffer written behind): it answers
+  // after `buffer`, whose changes are newer, and before the cache.
   BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr,
-              const WriteBackBuffer* buffer = nullptr)
-      : store_(store), set_(set), cache_(cache), buffer_(buffer) {}
+              const WriteBackBuffer* buffer = nullptr, const WriteBackBuffer* behind = nullptr)
+      : store_(store), set_(set), cache_(cache), buffer_(buffer), behind_(behind) {}
 
   Result<std::optional<Row>> Get(const TableSpec& table, const Key& key) override;
   void Upsert(Row row) override;
@@ -134,6 +136,7 @@ class BatchWriter final : public ProjectionWriter {
   TableSet set_;
   RowCache* cache_;
   const WriteBackBuffer* buffer_;
+  const WriteBackBuffer* behind_;
   std::unordered_map<std::string, Slot> slots_;
   std::vector<std::string> changes_;  // slot keys in first-change order
 };

@@ -47,6 +47,12 @@ struct RunnerOptions {
   // the rebuild's checkpoint), in rough heap bytes; 0 commits each batch, as when following.
   // On top of the row cache (32 MiB); a crash loses at most this much work.
   std::size_t rebuild_buffer_bytes = std::size_t{64} << 20;
+  // Whether a rebuild writes its buffer behind: once half the budget is held, those rows are
+  // written on another thread while the next batches are applied into a new buffer, so the
+  // store's work and the projectors' overlap. Flushes still commit one at a time, in order;
+  // a failed one rewinds as before. false: the buffer is written when full, and the rebuild
+  // waits for it.
+  bool rebuild_flush_behind = true;
   // While following: how long to wait for new events before polling again.
   std::chrono::milliseconds idle_wait{500};
   // After a failed batch (store unavailable, lost leadership race): wait, then retry.

@@ -1,5 +1,6 @@
 #include "projections/write_back_buffer.h"
 
+#include <cassert>
 #include <utility>
 
 namespace ledger::projections {
@@ -28,13 +29,25 @@ std::size_t ChangeBytes(const std::string& identity, const RowChange& change) {
 
 }  // namespace
 
+WriteBackBuffer::WriteBackBuffer(WriteBackBuffer&& other) noexcept { *this = std::move(other); }
+
+WriteBackBuffer& WriteBackBuffer::operator=(WriteBackBuffer&& other) noexcept {
+  assert(other.lent_ == nullptr && lent_ == nullptr);
+  changes_ = std::move(other.changes_);
+  index_ = std::move(other.index_);
+  bytes_ = other.bytes_;
+  other.Clear();
+  return *this;
+}
+
 const std::optional<Row>* WriteBackBuffer::Find(const std::string& identity) const {
   auto it = index_.find(identity);
   if (it == index_.end()) return nullptr;
-  return &changes_[it->second].row;
+  return &held()[it->second].row;
 }
 
 void WriteBackBuffer::Put(std::string identity, RowChange change) {
+  assert(lent_ == nullptr);
   auto it = index_.find(identity);
   if (it != index_.end()) {
     RowChange& held = changes_[it->second];
@@ -49,15 +62,24 @@ void WriteBackBuffer::Put(std::string identity, RowChange change) {
 }
 
 std::vector<RowChange> WriteBackBuffer::Take() {
+  assert(lent_ == nullptr);
   std::vector<RowChange> out = std::move(changes_);
   Clear();
   return out;
+}
+
+void WriteBackBuffer::LendTo(CommitRequest* request) {
+  assert(lent_ == nullptr);
+  request->changes = std::move(changes_);
+  changes_ = {};
+  lent_ = &request->changes;
 }
 
 void WriteBackBuffer::Clear() {
   changes_ = {};
   index_ = {};
   bytes_ = 0;
+  lent_ = nullptr;
 }
 
 }  // namespace ledger::projections

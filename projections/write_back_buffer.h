@@ -12,7 +12,11 @@
 // Holds one change per row, the last: an upsert replaces what was there, a delete is
 // remembered as a deletion (the row may have been flushed earlier).
 //
-// Not thread-safe: the projection thread only.
+// A full buffer can be written behind (LendTo): its changes go to a CommitRequest that another
+// thread writes, and the buffer keeps answering Find from them until that write is done, so the
+// rebuild's next batches, filling a new buffer, still see rows not yet in the store.
+//
+// Not thread-safe: the projection thread only (a lent buffer's changes are only read).
 #ifndef LEDGER_PROJECTIONS_WRITE_BACK_BUFFER_H_
 #define LEDGER_PROJECTIONS_WRITE_BACK_BUFFER_H_
 
@@ -31,6 +35,9 @@ class WriteBackBuffer {
   WriteBackBuffer() = default;
   WriteBackBuffer(const WriteBackBuffer&) = delete;
   WriteBackBuffer& operator=(const WriteBackBuffer&) = delete;
+  // Moving leaves `other` empty. REQUIRES: `other` not lent.
+  WriteBackBuffer(WriteBackBuffer&& other) noexcept;
+  WriteBackBuffer& operator=(WriteBackBuffer&& other) noexcept;
 
   // The change held for the row whose RowIdentity (batch_writer.h) is `identity`: its row,
   // or nullopt for a deletion; null if the buffer holds no change to it.
@@ -41,6 +48,11 @@ class WriteBackBuffer {
 
   // Every change held, one per row, in the order rows were first changed; empties the buffer.
   std::vector<RowChange> Take();
+  // Moves every change held into `request->changes` (as Take) but goes on finding them there.
+  // REQUIRES: not lent already. `request` must outlive the lending, and its changes must stay
+  // as they are until Clear, which ends the lending and empties the buffer; nothing may be
+  // Put meanwhile.
+  void LendTo(CommitRequest* request);
   void Clear();
 
   bool empty() const { return changes_.empty(); }
@@ -49,10 +61,13 @@ class WriteBackBuffer {
   std::size_t bytes() const { return bytes_; }
 
  private:
+  const std::vector<RowChange>& held() const { return lent_ != nullptr ? *lent_ : changes_; }
+
   std::vector<RowChange> changes_;
-  // RowIdentity -> index in changes_.
+  // RowIdentity -> index in held().
   std::unordered_map<std::string, std::size_t> index_;
   std::size_t bytes_ = 0;
+  const std::vector<RowChange>* lent_ = nullptr;  // the borrower's changes, once lent
 };
 
 }  // namespace ledger::projections

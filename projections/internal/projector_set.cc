@@ -1,6 +1,7 @@
 #include "projections/internal/projector_set.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <tuple>
 
@@ -43,10 +44,25 @@ struct ProjectorSet::Entry {
     stored_events = events = count;
     unflushed = false;
   }
+  // A flush behind stored the checkpoint at `at`; the entry may stand further on already.
+  void MarkFlushed(GlobalPosition at, std::uint64_t count) {
+    checkpoint_stored = true;
+    stored_position = at;
+    stored_events = count;
+    unflushed = position != at;
+  }
   std::string checkpoint_name() const {
     return rebuilding ? RebuildCheckpointName(projector->name()) : std::string(projector->name());
   }
   TableSet set() const { return rebuilding ? TableSet::kShadow : TableSet::kLive; }
+};
+
+struct ProjectorSet::FlushBehind {
+  WriteBackBuffer rows;   // lent to `request`: what the batches applied meanwhile still read
+  CommitRequest request;  // read by the flushing thread only, until `done` is ready
+  // Where each flushed entry's checkpoint stands once `request` commits.
+  std::vector<std::tuple<Entry*, GlobalPosition, std::uint64_t>> moves;
+  std::future<Status> done;
 };
 
 struct ProjectorSet::Track {
@@ -66,9 +82,20 @@ ProjectorSet::ProjectorSet(EventStore& events, ReadModelStore& rows,
   }
 }
 
-ProjectorSet::~ProjectorSet() { DropReadAheads(); }
+ProjectorSet::~ProjectorSet() {
+  DropReadAheads();
+  // Its outcome no longer matters (the checkpoints say what was stored), but the thread reads
+  // the request and the store.
+  if (behind_ && behind_->done.valid()) behind_->done.wait();
+}
 
 Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> force_rebuild) {
+  // A projector led again is prepared afresh (its checkpoints reloaded, a rebuild's tables
+  // maybe recreated): no flush of its rows may still be running then.
+  if (!SettleFlushBehind().ok()) {
+    cache_.Clear();
+    Rewind();
+  }
   std::size_t led = 0;
   for (auto& entry : entries_) {
     if (entry->lease && !entry->lease->Held()) entry->lease.reset();
@@ -239,7 +266,8 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   // and committed.
   if (batch.size() >= options_.batch_size) StartReadAhead(track, batch.back().global_position);
   const bool buffered = track.set == TableSet::kShadow && options_.rebuild_buffer_bytes > 0;
-  BatchWriter writer(rows_, track.set, &cache_, buffered ? &buffer_ : nullptr);
+  BatchWriter writer(rows_, track.set, &cache_, buffered ? &buffer_ : nullptr,
+                     buffered && behind_ ? &behind_->rows : nullptr);
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {
       if (!entry->projector->Handles(event.event_type)) continue;
@@ -261,6 +289,11 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
       entry->unflushed = true;
     }
     progressed = true;
+    if (options_.rebuild_flush_behind) {
+      // Half the budget filling, half being written: the same memory as one full buffer.
+      if (buffer_.bytes() >= options_.rebuild_buffer_bytes / 2) return StartFlushBehind();
+      return Status::Ok();
+    }
     if (buffer_.bytes() >= options_.rebuild_buffer_bytes) return Flush();
     return Status::Ok();
   }
@@ -291,15 +324,13 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   return Status::Ok();
 }
 
-Status ProjectorSet::Flush() {
-  std::vector<Entry*> flushing;
+CommitRequest ProjectorSet::FlushRequest(std::vector<Entry*>& flushing) {
   // Every entry the buffer holds rows for, led or not: if its lease was lost, its checkpoint's
   // compare-and-set fails and nothing of the flush is applied.
   for (auto& entry : entries_) {
     if (entry->unflushed) flushing.push_back(entry.get());
   }
-  if (flushing.empty() && buffer_.empty()) return Status::Ok();
-  CommitRequest request{.set = TableSet::kShadow, .changes = buffer_.Take(), .checkpoints = {}};
+  CommitRequest request{.set = TableSet::kShadow, .changes = {}, .checkpoints = {}};
   Timestamp now = clock_.Now();
   for (Entry* entry : flushing) {
     request.checkpoints.push_back(CheckpointMove{
@@ -309,6 +340,51 @@ Status ProjectorSet::Flush() {
                                            .events = entry->events,
                                            .updated_at = now}});
   }
+  return request;
+}
+
+Status ProjectorSet::SettleFlushBehind() {
+  if (!behind_) return Status::Ok();
+  std::unique_ptr<FlushBehind> behind = std::move(behind_);
+  Status flushed = behind->done.get();
+  if (!flushed.ok()) return flushed.WithContext("flushing the rebuild's buffered rows");
+  for (auto& [entry, position, events] : behind->moves) entry->MarkFlushed(position, events);
+  BatchWriter::CommittedTo(cache_, TableSet::kShadow, std::move(behind->request.changes));
+  return Status::Ok();
+}
+
+Status ProjectorSet::StartFlushBehind() {
+  // One flush at a time, in order: each expects the checkpoints the one before left.
+  if (Status settled = SettleFlushBehind(); !settled.ok()) {
+    cache_.Clear();  // the outcome may be unknown
+    Rewind();
+    return settled;
+  }
+  std::vector<Entry*> flushing;
+  auto behind = std::make_unique<FlushBehind>();
+  behind->request = FlushRequest(flushing);
+  if (flushing.empty() && buffer_.empty()) return Status::Ok();
+  for (Entry* entry : flushing) behind->moves.emplace_back(entry, entry->position, entry->events);
+  behind->rows = std::move(buffer_);
+  behind->rows.LendTo(&behind->request);
+  ReadModelStore& store = rows_;
+  const CommitRequest& request = behind->request;
+  behind->done =
+      std::async(std::launch::async, [&store, &request] { return store.CommitBulk(request); });
+  behind_ = std::move(behind);
+  return Status::Ok();
+}
+
+Status ProjectorSet::Flush() {
+  if (Status settled = SettleFlushBehind(); !settled.ok()) {
+    cache_.Clear();
+    Rewind();
+    return settled;
+  }
+  std::vector<Entry*> flushing;
+  CommitRequest request = FlushRequest(flushing);
+  if (flushing.empty() && buffer_.empty()) return Status::Ok();
+  request.changes = buffer_.Take();
   Status flushed = rows_.CommitBulk(request);
   if (!flushed.ok()) {
     cache_.Clear();  // the outcome may be unknown
@@ -321,6 +397,8 @@ Status ProjectorSet::Flush() {
 }
 
 void ProjectorSet::Rewind() {
+  // A flush behind ends first: the checkpoints it stored (if it did) are where to rewind to.
+  if (!SettleFlushBehind().ok()) cache_.Clear();
   buffer_.Clear();
   for (auto& entry : entries_) {
     if (!entry->unflushed) continue;

@@ -25,6 +25,13 @@
 // before a rebuild that caught up is promoted. Any failure (a batch's, a flush's, leadership
 // given up) drops the buffer and rewinds those entries to their stored checkpoints, so the
 // next step re-reads from there: each event still takes effect exactly once.
+//
+// With options.rebuild_flush_behind, a buffer past half its budget is written behind: its
+// CommitBulk runs on another thread while the next batches fill a new buffer, reading the
+// rows in flight from the old one (lent, write_back_buffer.h). At most one flush is behind: the
+// next flush, a promotion, a rewind or the destructor first waits for it, and only then do its
+// checkpoints count as stored and its rows enter the cache. If it failed, its rows and the
+// newer buffer's are dropped together and the entries rewound, as for any failed flush.
 #ifndef LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 #define LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 
@@ -75,6 +82,8 @@ class ProjectorSet {
  private:
   struct Entry;
   struct Track;
+  // A flush of the write-back buffer running on another thread.
+  struct FlushBehind;
   // A ReadAll of up to a batch after `after`, running or done.
   struct ReadAhead {
     TableSet set;
@@ -87,8 +96,18 @@ class ProjectorSet {
   Status AdvanceCached(Track& track, bool& progressed);
   Status Promote(Entry& entry);
   // Commits the write-back buffer with the checkpoints of the entries it holds rows for; on
-  // failure, Rewind.
+  // failure, Rewind. Waits for a flush behind first.
   Status Flush();
+  // Starts writing the write-back buffer behind (options.rebuild_flush_behind), once the flush
+  // already behind, if any, has settled; on its failure, Rewind.
+  Status StartFlushBehind();
+  // Waits for the flush behind, if any, and settles it: on success its entries' checkpoints
+  // stand where it moved them and its rows join the cache. Returns its failure otherwise; then
+  // the caller must rewind (its rows are gone from memory and not in the store).
+  Status SettleFlushBehind();
+  // The checkpoint moves of a flush of every entry the write-back buffer holds rows for (from
+  // where each is stored to where it stands), in `flushing` the entries.
+  CommitRequest FlushRequest(std::vector<Entry*>& flushing);
   // Drops the write-back buffer and moves the entries it held rows for back to their stored
   // checkpoints.
   void Rewind();
@@ -109,6 +128,7 @@ class ProjectorSet {
   RowCache cache_;
   WriteBackBuffer buffer_;
   std::vector<ReadAhead> read_aheads_;  // at most one per track
+  std::unique_ptr<FlushBehind> behind_;  // at most one
 };
 
 }  // namespace ledger::projections::internal

@@ -96,8 +96,11 @@ class CountingRows final : public ReadModelStore {
   Mode mode_ = Mode::kBeforeApply;
 };
 
-RunnerOptions Buffered(std::size_t batch_size, std::size_t budget) {
-  return RunnerOptions{.batch_size = batch_size, .rebuild_buffer_bytes = budget};
+// `behind`: the buffer is written on another thread once half full (the default), else in
+// place when full. Every case below runs both ways.
+RunnerOptions Buffered(std::size_t batch_size, std::size_t budget, bool behind = true) {
+  return RunnerOptions{
+      .batch_size = batch_size, .rebuild_buffer_bytes = budget, .rebuild_flush_behind = behind};
 }
 
 Status Run(EventStore& events, ReadModelStore& rows, Projector& projector,
@@ -166,6 +169,9 @@ TEST_CASE("WriteBackBuffer keeps the last change per row, deletions included") {
 }
 
 TEST_CASE("A rebuild holds its rows until it catches up, then writes them once with its checkpoint") {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
   MemoryEventStore events;
   MemoryReadModelStore inner;
   CountingRows rows(inner);
@@ -178,7 +184,7 @@ TEST_CASE("A rebuild holds its rows until it catches up, then writes them once w
     ++steps_mid_rebuild;
     CHECK(StoredPosition(inner, kRebuild) == 0);  // nothing written yet
   };
-  REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20), progress).ok());
+  REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20, behind), progress).ok());
   CHECK(steps_mid_rebuild >= 9);
   CHECK(rows.bulks == 1);
   CHECK(rows.commits == 0);
@@ -192,7 +198,7 @@ TEST_CASE("A rebuild holds its rows until it catches up, then writes them once w
 
   SUBCASE("following after the rebuild commits each batch again") {
     AppendCounted(events, 1, 3);
-    REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20)).ok());
+    REQUIRE(Run(events, rows, projector, Buffered(4, std::size_t{1} << 20, behind)).ok());
     CHECK(rows.bulks == 1);
     CHECK(rows.commits == 2);  // 6 events in batches of 4
     CHECK(StoredPosition(inner, "stream_counts") == 46);
@@ -200,6 +206,9 @@ TEST_CASE("A rebuild holds its rows until it catches up, then writes them once w
 }
 
 TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with it, and goes on") {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
   MemoryEventStore events;
   MemoryReadModelStore inner;
   CountingRows rows(inner);
@@ -214,7 +223,7 @@ TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with 
     stored_mid_rebuild = std::max(stored_mid_rebuild, stored);
   };
   // A budget of a few rows: every few batches.
-  REQUIRE(Run(events, rows, projector, Buffered(10, 12000), progress).ok());
+  REQUIRE(Run(events, rows, projector, Buffered(10, 12000, behind), progress).ok());
   CHECK(rows.bulks > 3);
   CHECK(rows.bulks < 25);  // fewer flushes than batches
   CHECK(stored_mid_rebuild > 0);
@@ -223,7 +232,27 @@ TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with 
   CHECK(Digest(inner, projector) == ReferenceDigest(events));
 }
 
+// Written behind, a batch's rows are in no store until the next flush starts; the batches
+// applied meanwhile, which change the same rows, must read them from the buffer in flight (a
+// new rebuild's table is known to be empty, so anything else would read them as absent).
+TEST_CASE("Rows being written behind are read from the buffer in flight") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  CountingProjector projector;
+  AppendCounted(events, 3, 20);  // 80 events: every batch changes the same three rows
+  // A budget of one byte: each batch is written behind while the next is applied.
+  REQUIRE(Run(events, rows, projector, Buffered(4, 1, /*behind=*/true)).ok());
+  CHECK(rows.bulks == 20);
+  CHECK(rows.fetches == 0);
+  CHECK(projector.applied() == 60);
+  CHECK(Digest(inner, projector) == ReferenceDigest(events));
+}
+
 TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
   MemoryEventStore events;
   MemoryReadModelStore inner;
   CountingRows rows(inner);
@@ -233,7 +262,7 @@ TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
   Append(events, "count-1", "test.forget");
   Append(events, "count-1", "test.counted");  // and counted again from zero
   // A budget of one byte: every batch is flushed.
-  REQUIRE(Run(events, rows, projector, Buffered(5, 1)).ok());
+  REQUIRE(Run(events, rows, projector, Buffered(5, 1, behind)).ok());
   CHECK(rows.bulks == 4);  // 18 events
   std::vector<std::string> left;
   REQUIRE(inner.Scan(projector.table(), [&](const Row& row) {
@@ -245,12 +274,15 @@ TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
 }
 
 TEST_CASE("A failure mid-rebuild loses only the buffer; the rebuild resumes to the same rows") {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
   MemoryEventStore events;
   MemoryReadModelStore inner;
   CountingRows rows(inner);
   CountingProjector projector;
   AppendCounted(events, 40, 6);  // 246 events
-  const RunnerOptions options = Buffered(10, 12000);
+  const RunnerOptions options = Buffered(10, 12000, behind);
   const std::string reference = ReferenceDigest(events);
 
   std::uint64_t before_failure = 0;  // the rebuild's checkpoint as the failure left it
