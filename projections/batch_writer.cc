@@ -1,5 +1,6 @@
 #include "projections/batch_writer.h"
 
+#include <cassert>
 #include <cstring>
 #include <functional>
 #include <span>
@@ -209,7 +210,7 @@ Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& k
   std::string slot_key = RowIdentity(table, key);
   if (auto it = slots_.find(slot_key); it != slots_.end()) return it->second.row;
   std::optional<std::optional<Row>> known;
-  for (const WriteBackBuffer* uncommitted : {buffer_, behind_}) {
+  for (const WriteBackBuffer* uncommitted : {static_cast<const WriteBackBuffer*>(into_), behind_}) {
     if (known || uncommitted == nullptr) continue;
     if (const std::optional<Row>* held = uncommitted->Find(slot_key)) known = *held;
   }
@@ -221,6 +222,9 @@ Result<std::optional<Row>> BatchWriter::Get(const TableSpec& table, const Key& k
     // Read from the store: committed, so the cache may keep it.
     if (cache_ != nullptr) cache_->Put(set_, table, key, *known);
   }
+  // Writing into a buffer, the rows read need no slot: a change goes to the buffer, and a row
+  // only read is answered by the cache next time.
+  if (into_ != nullptr) return std::move(*known);
   Slot slot{.row = std::move(*known), .table = &table, .key = key};
   return slots_.emplace(std::move(slot_key), std::move(slot)).first->second.row;
 }
@@ -243,16 +247,28 @@ BatchWriter::Slot& BatchWriter::Touch(const TableSpec& table, const Key& key) {
 
 void BatchWriter::Upsert(Row row) {
   Key key = row.PrimaryKey();
+  if (into_ != nullptr) {
+    const TableSpec& table = row.spec();
+    std::string identity = RowIdentity(table, key);
+    into_->Put(std::move(identity), RowChange{&table, std::move(key), std::move(row)});
+    return;
+  }
   Slot& slot = Touch(row.spec(), key);
   slot.row = std::move(row);
 }
 
 void BatchWriter::Delete(const TableSpec& table, Key key) {
+  if (into_ != nullptr) {
+    std::string identity = RowIdentity(table, key);
+    into_->Put(std::move(identity), RowChange{&table, std::move(key), std::nullopt});
+    return;
+  }
   Slot& slot = Touch(table, key);
   slot.row.reset();
 }
 
 std::vector<RowChange> BatchWriter::TakeChanges() {
+  assert(into_ == nullptr);
   std::vector<RowChange> out;
   out.reserve(changes_.size());
   for (const std::string& slot_key : changes_) {
@@ -262,15 +278,6 @@ std::vector<RowChange> BatchWriter::TakeChanges() {
   slots_.clear();
   changes_.clear();
   return out;
-}
-
-void BatchWriter::TakeChangesInto(WriteBackBuffer& buffer) {
-  for (std::string& slot_key : changes_) {
-    Slot& slot = slots_.at(slot_key);
-    buffer.Put(std::move(slot_key), RowChange{slot.table, std::move(slot.key), std::move(slot.row)});
-  }
-  slots_.clear();
-  changes_.clear();
 }
 
 void BatchWriter::CommittedTo(RowCache& cache, TableSet set,

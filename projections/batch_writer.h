@@ -96,24 +96,26 @@ class BatchWriter final : public ProjectionWriter {
  public:
   // `cache`, if given, answers Gets the batch has not seen before asking the store, and
   // learns every row the batch reads from the store; the caller puts the batch's changes in
-  // once they are committed (CommittedTo). `buffer`, if given, holds changes of earlier
-  // batches not yet committed (a rebuild's write-back buffer): it answers before the cache.
-  // `behind`, if given, holds older ones being committed (a buffer written behind): it answers
-  // after `buffer`, whose changes are newer, and before the cache.
-  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr,
-              const WriteBackBuffer* buffer = nullptr, const WriteBackBuffer* behind = nullptr)
-      : store_(store), set_(set), cache_(cache), buffer_(buffer), behind_(behind) {}
+  // once they are committed (CommittedTo).
+  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache = nullptr)
+      : store_(store), set_(set), cache_(cache) {}
+  // A rebuild's writer: changes go straight into `into` (the write-back buffer) as they are
+  // made, not held for TakeChanges. The buffer keeps one change per row as a batch would, it
+  // answers Gets first, and a failed batch drops the whole buffer anyway (projector_set.cc),
+  // so nothing is lost by not holding the batch apart, and every change is handled once.
+  // `behind`, if given, holds older changes being committed (a buffer written behind): it
+  // answers after `into`, whose changes are newer, and before the cache.
+  BatchWriter(ReadModelStore& store, TableSet set, RowCache* cache, WriteBackBuffer& into,
+              const WriteBackBuffer* behind)
+      : store_(store), set_(set), cache_(cache), into_(&into), behind_(behind) {}
 
   Result<std::optional<Row>> Get(const TableSpec& table, const Key& key) override;
   void Upsert(Row row) override;
   void Delete(const TableSpec& table, Key key) override;
 
   // The batch's changes, one per touched row, in the order rows were first changed; clears
-  // the writer for the next batch.
+  // the writer for the next batch. REQUIRES: not writing into a buffer.
   std::vector<RowChange> TakeChanges();
-  // The same changes put into `buffer` (later ones replace what it held for a row); clears
-  // the writer for the next batch.
-  void TakeChangesInto(WriteBackBuffer& buffer);
 
   std::size_t pending() const { return changes_.size(); }
 
@@ -135,8 +137,8 @@ class BatchWriter final : public ProjectionWriter {
   ReadModelStore& store_;
   TableSet set_;
   RowCache* cache_;
-  const WriteBackBuffer* buffer_;
-  const WriteBackBuffer* behind_;
+  WriteBackBuffer* into_ = nullptr;
+  const WriteBackBuffer* behind_ = nullptr;
   std::unordered_map<std::string, Slot> slots_;
   std::vector<std::string> changes_;  // slot keys in first-change order
 };

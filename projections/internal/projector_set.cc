@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "projections/batch_writer.h"
@@ -266,8 +267,12 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   // and committed.
   if (batch.size() >= options_.batch_size) StartReadAhead(track, batch.back().global_position);
   const bool buffered = track.set == TableSet::kShadow && options_.rebuild_buffer_bytes > 0;
-  BatchWriter writer(rows_, track.set, &cache_, buffered ? &buffer_ : nullptr,
-                     buffered && behind_ ? &behind_->rows : nullptr);
+  std::optional<BatchWriter> into_buffer;
+  if (buffered) {
+    into_buffer.emplace(rows_, track.set, &cache_, buffer_, behind_ ? &behind_->rows : nullptr);
+  }
+  BatchWriter committing(rows_, track.set, &cache_);
+  BatchWriter& writer = buffered ? *into_buffer : committing;
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {
       if (!entry->projector->Handles(event.event_type)) continue;
@@ -280,7 +285,6 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   }
   const RecordedEvent& last = batch.back();
   if (buffered) {
-    writer.TakeChangesInto(buffer_);
     for (Entry* entry : track.entries) {
       entry->position = last.global_position;
       entry->events += batch.size();
