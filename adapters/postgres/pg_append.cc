@@ -104,7 +104,7 @@ Known AssumeNew(std::span<const AppendRequest> requests) {
 // Round trip 1 of kLockAndRead. REQUIRES: conn idle. On error the transaction may be left
 // open.
 Result<Known> LockStreams(PgConnection& conn, std::span<const AppendRequest> requests,
-                           PgAppendHooks* hooks) {
+                          PgAppendHooks* hooks) {
   std::vector<std::string> streams = RequestedStreams(requests);
   ArrayParam ids(TypeOid::kUuid);
   for (const AppendRequest& r : requests) {

@@ -103,8 +103,7 @@ Result<std::vector<Result<AppendResult>>> PgEventStore::AppendWithRetries(
     LEDGER_ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_->Acquire());
     pg::AppendAttempt a =
         pg::RunAppendTransaction(*conn, requests, path, *options_.clock, options_.hooks);
-    if (path == pg::AppendPath::kAssumeNew && !a.outcomes.ok() &&
-        pg::AssumptionRefuted(a.error)) {
+    if (path == pg::AppendPath::kAssumeNew && !a.outcomes.ok() && pg::AssumptionRefuted(a.error)) {
       path = pg::AppendPath::kLockAndRead;
       --attempt;
       continue;

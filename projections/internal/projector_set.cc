@@ -1,6 +1,7 @@
 #include "projections/internal/projector_set.h"
 
 #include <algorithm>
+#include <exception>
 #include <future>
 #include <map>
 #include <optional>
@@ -91,15 +92,26 @@ ProjectorSet::~ProjectorSet() {
 }
 
 Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> force_rebuild) {
-  // A projector led again is prepared afresh (its checkpoints reloaded, a rebuild's tables
-  // maybe recreated): no flush of its rows may still be running then.
-  if (!SettleFlushBehind().ok()) {
+  for (auto& entry : entries_) {
+    if (entry->lease && !entry->lease->Held()) entry->lease.reset();
+  }
+  // A projector led again is prepared afresh from its stored checkpoint (a rebuild's tables
+  // maybe recreated). Rows it applied past that checkpoint while it led before (its lease was
+  // lost, LeadingCount) must not wait in the buffers to be applied a second time: rewind, which
+  // drops them (every other entry's unflushed rows too: they are read again) after settling a
+  // flush behind. Otherwise a flush behind still settles here, so none runs during Prepare.
+  bool stale = std::any_of(entries_.begin(), entries_.end(),
+                           [](const auto& entry) { return !entry->lease && entry->unflushed; });
+  if (stale) {
     cache_.Clear();
     Rewind();
+  } else if (Status settled = SettleFlushBehind(); !settled.ok()) {
+    cache_.Clear();
+    Rewind();
+    return settled;
   }
   std::size_t led = 0;
   for (auto& entry : entries_) {
-    if (entry->lease && !entry->lease->Held()) entry->lease.reset();
     if (!entry->lease) {
       LEDGER_ASSIGN_OR_RETURN(entry->lease,
                               rows_.leadership().TryLead("projector." +
@@ -119,9 +131,11 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
 }
 
 void ProjectorSet::ReleaseAll() {
-  for (auto& entry : entries_) entry->lease.reset();
+  // Rewind first: it waits for a flush behind, which must not write once leadership is given
+  // up and another process may prepare these projectors.
   cache_.Clear();
   Rewind();
+  for (auto& entry : entries_) entry->lease.reset();
   DropReadAheads();
 }
 
@@ -247,7 +261,14 @@ Result<bool> ProjectorSet::Step() {
 }
 
 Status ProjectorSet::Advance(Track& track, bool& progressed) {
-  Status status = AdvanceCached(track, progressed);
+  Status status;
+  try {
+    status = AdvanceCached(track, progressed);
+  } catch (const std::exception& e) {
+    // A projector must return errors, but one that throws has left part of its batch in the
+    // write-back buffer: rewind as for any failure.
+    status = Internal(std::string("applying a batch threw: ") + e.what());
+  }
   if (!status.ok()) {
     // The commit may or may not have taken effect: what the cache knows is no longer sure.
     cache_.Clear();
@@ -373,8 +394,20 @@ Status ProjectorSet::StartFlushBehind() {
   behind->rows.LendTo(&behind->request);
   ReadModelStore& store = rows_;
   const CommitRequest& request = behind->request;
-  behind->done =
-      std::async(std::launch::async, [&store, &request] { return store.CommitBulk(request); });
+  try {
+    behind->done = std::async(std::launch::async, [&store, &request]() -> Status {
+      try {
+        return store.CommitBulk(request);
+      } catch (const std::exception& e) {
+        return Internal(std::string("CommitBulk threw: ") + e.what());
+      }
+    });
+  } catch (const std::exception& e) {
+    // No thread: the rows just taken from the buffer are gone with `behind`.
+    cache_.Clear();
+    Rewind();
+    return Internal(std::string("cannot start the flush behind: ") + e.what());
+  }
   behind_ = std::move(behind);
   return Status::Ok();
 }

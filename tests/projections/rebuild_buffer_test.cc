@@ -4,9 +4,15 @@
 // and the rebuild resumes to the same rows as one never interrupted.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <memory>
+
 #include "engine/memory_store.h"
 #include "projections/batch_writer.h"
+#include "engine/clock.h"
+#include "engine/leadership.h"
 #include "projections/digest.h"
+#include "projections/internal/projector_set.h"
 #include "projections/memory_read_model_store.h"
 #include "projections/runner.h"
 #include "projections/write_back_buffer.h"
@@ -83,8 +89,9 @@ class CountingRows final : public ReadModelStore {
   Status Scan(const TableSpec& t, const std::function<Status(const Row&)>& v) override {
     return inner_.Scan(t, v);
   }
-  LeaderElector& leadership() override { return inner_.leadership(); }
+  LeaderElector& leadership() override { return elector != nullptr ? *elector : inner_.leadership(); }
 
+  LeaderElector* elector = nullptr;  // instead of the inner store's, if set
   int commits = 0;
   int bulks = 0;
   int fetches = 0;
@@ -98,6 +105,27 @@ class CountingRows final : public ReadModelStore {
 
 // `behind`: the buffer is written on another thread once half full (the default), else in
 // place when full. Every case below runs both ways.
+// Leadership that the test takes away and gives back: every lease it handed out reads as lost
+// while `held` is false, and nobody can lead then.
+class SwitchableElector final : public LeaderElector {
+ public:
+  Result<std::unique_ptr<Lease>> TryLead(std::string_view) override {
+    if (!*held) return std::unique_ptr<Lease>();
+    return std::unique_ptr<Lease>(std::make_unique<SwitchableLease>(held));
+  }
+  std::shared_ptr<std::atomic<bool>> held = std::make_shared<std::atomic<bool>>(true);
+
+ private:
+  class SwitchableLease final : public Lease {
+   public:
+    explicit SwitchableLease(std::shared_ptr<std::atomic<bool>> held) : held_(std::move(held)) {}
+    bool Held() override { return *held_; }
+
+   private:
+    std::shared_ptr<std::atomic<bool>> held_;
+  };
+};
+
 RunnerOptions Buffered(std::size_t batch_size, std::size_t budget, bool behind = true) {
   return RunnerOptions{
       .batch_size = batch_size, .rebuild_buffer_bytes = budget, .rebuild_flush_behind = behind};
@@ -240,12 +268,48 @@ TEST_CASE("Rows being written behind are read from the buffer in flight") {
   MemoryReadModelStore inner;
   CountingRows rows(inner);
   CountingProjector projector;
-  AppendCounted(events, 3, 20);  // 80 events: every batch changes the same three rows
-  // A budget of one byte: each batch is written behind while the next is applied.
-  REQUIRE(Run(events, rows, projector, Buffered(4, 1, /*behind=*/true)).ok());
-  CHECK(rows.bulks == 20);
+  AppendCounted(events, 3, 20);  // 80 events: every batch changes the same three rows twice
+  // A budget of one byte: each batch is written behind while the next is applied. A row's
+  // second change in a batch must read its first, in the new buffer, not the older version
+  // in flight.
+  REQUIRE(Run(events, rows, projector, Buffered(8, 1, /*behind=*/true)).ok());
+  CHECK(rows.bulks == 10);
   CHECK(rows.fetches == 0);
   CHECK(projector.applied() == 60);
+  CHECK(Digest(inner, projector) == ReferenceDigest(events));
+}
+
+// A lease lost mid-rebuild (LeadingCount drops it) and taken again: the projector is prepared
+// from its stored checkpoint, so the rows it had applied past it, still in the buffers, must
+// be dropped rather than applied a second time.
+TEST_CASE("A rebuild that loses its lease and leads again applies every event once") {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows(inner);
+  SwitchableElector elector;
+  rows.elector = &elector;
+  CountingProjector projector;
+  AppendCounted(events, 3, 20);  // 80 events
+  SystemClock clock;
+  Projector* list[] = {&projector};
+  // A budget no batch here fills: the rows of the first 24 events are all still held when
+  // the lease is lost.
+  internal::ProjectorSet set(events, rows, list, Buffered(8, std::size_t{1} << 20, behind), clock);
+  REQUIRE(set.TakeLeadership().value() == 1);
+  for (int i = 0; i < 3; ++i) REQUIRE(set.Step().value());
+  *elector.held = false;
+  CHECK(set.LeadingCount() == 0);
+  *elector.held = true;
+  REQUIRE(set.TakeLeadership().value() == 1);
+  for (;;) {
+    Result<bool> stepped = set.Step();
+    REQUIRE_MESSAGE(stepped.ok(), stepped.status().ToString());
+    if (!*stepped) break;
+  }
+  CHECK(StoredPosition(inner, "stream_counts") == 80);
   CHECK(Digest(inner, projector) == ReferenceDigest(events));
 }
 
