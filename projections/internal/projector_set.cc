@@ -105,10 +105,8 @@ Result<std::size_t> ProjectorSet::TakeLeadership(std::span<const std::string> fo
   if (stale) {
     cache_.Clear();
     Rewind();
-  } else if (Status settled = SettleFlushBehind(); !settled.ok()) {
-    cache_.Clear();
-    Rewind();
-    return settled;
+  } else {
+    LEDGER_RETURN_IF_ERROR(SettleFlushBehindOrRewind());
   }
   std::size_t led = 0;
   for (auto& entry : entries_) {
@@ -378,13 +376,18 @@ Status ProjectorSet::SettleFlushBehind() {
   return Status::Ok();
 }
 
+Status ProjectorSet::SettleFlushBehindOrRewind() {
+  Status settled = SettleFlushBehind();
+  if (!settled.ok()) {
+    cache_.Clear();  // the flush's outcome may be unknown
+    Rewind();
+  }
+  return settled;
+}
+
 Status ProjectorSet::StartFlushBehind() {
   // One flush at a time, in order: each expects the checkpoints the one before left.
-  if (Status settled = SettleFlushBehind(); !settled.ok()) {
-    cache_.Clear();  // the outcome may be unknown
-    Rewind();
-    return settled;
-  }
+  LEDGER_RETURN_IF_ERROR(SettleFlushBehindOrRewind());
   std::vector<Entry*> flushing;
   auto behind = std::make_unique<FlushBehind>();
   behind->request = FlushRequest(flushing);
@@ -413,11 +416,7 @@ Status ProjectorSet::StartFlushBehind() {
 }
 
 Status ProjectorSet::Flush() {
-  if (Status settled = SettleFlushBehind(); !settled.ok()) {
-    cache_.Clear();
-    Rewind();
-    return settled;
-  }
+  LEDGER_RETURN_IF_ERROR(SettleFlushBehindOrRewind());
   std::vector<Entry*> flushing;
   CommitRequest request = FlushRequest(flushing);
   if (flushing.empty() && buffer_.empty()) return Status::Ok();

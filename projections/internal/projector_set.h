@@ -105,6 +105,8 @@ class ProjectorSet {
   // stand where it moved them and its rows join the cache. Returns its failure otherwise; then
   // the caller must rewind (its rows are gone from memory and not in the store).
   Status SettleFlushBehind();
+  // SettleFlushBehind, and on its failure forget the cache and Rewind.
+  Status SettleFlushBehindOrRewind();
   // The checkpoint moves of a flush of every entry the write-back buffer holds rows for (from
   // where each is stored to where it stands), in `flushing` the entries.
   CommitRequest FlushRequest(std::vector<Entry*>& flushing);
