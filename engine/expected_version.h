@@ -25,6 +25,10 @@ class ExpectedVersion {
 
   Kind kind() const { return kind_; }
   StreamVersion version() const { return StreamVersion(version_); }
+  // Whether only a stream with no events satisfies this: NoStream() or Exact(0).
+  bool AdmitsOnlyNewStream() const {
+    return kind_ == Kind::kNoStream || (kind_ == Kind::kExact && version_ == 0);
+  }
 
   // OK if a stream currently at `current` (0 = no events) satisfies this condition,
   // otherwise Conflict naming the stream, where it is and what was expected.

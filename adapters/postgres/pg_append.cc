@@ -294,12 +294,13 @@ AppendAttempt RunAppendTransaction(PgConnection& conn, std::span<const AppendReq
     Plan guess = PlanRequests(requests, *known, clock.Now());
     if (AllSucceeded(guess.outcomes)) plan = std::move(guess);
   }
-  // Nothing has been sent yet: a connection found closed now fails as one lost before its
-  // COMMIT was sent, which the store retries on a new one. Without this, the one-round-trip
-  // path would learn of a pooled connection the server closed only after sending COMMIT.
-  if (Status open = conn.CheckOpen(); !open.ok()) return fail(open);
   Pipeline writes(conn);  // before LockStreams' own pipeline: the transaction starts on one
   if (plan) {
+    // Nothing has been sent yet: a connection found closed now fails as one lost before its
+    // COMMIT was sent, which the store retries on a new one. Without this, one round trip
+    // would learn of a pooled connection the server closed only after sending COMMIT. (The
+    // locking path learns it in its first round trip, before COMMIT.)
+    if (Status open = conn.CheckOpen(); !open.ok()) return fail(open);
     if (Status begun = Begin(conn, writes, hooks); !begun.ok()) return fail(begun);
   } else {
     Result<Known> locked = LockStreams(conn, requests, hooks);

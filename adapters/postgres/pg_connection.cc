@@ -191,20 +191,29 @@ Status PgConnection::Prepare(std::span<const Statement> statements) {
   return status;
 }
 
-Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
+Status PgConnection::BeginCopy(std::string_view copy_sql) {
   PgResult start(PQexec(conn_, std::string(copy_sql).c_str()));
   if (start.raw() == nullptr || PQresultStatus(start.raw()) != PGRES_COPY_IN) {
     return RecordError(start.raw());
   }
-  // Chunks keep libpq's output buffer small; it flushes as it goes.
-  constexpr std::size_t kChunk = 1 << 20;
-  for (std::size_t off = 0; off < data.size(); off += kChunk) {
-    std::size_t n = std::min(kChunk, data.size() - off);
+  return Status::Ok();
+}
+
+Status PgConnection::PutCopyData(std::string_view data) {
+  // In pieces: a CopyData message is limited (1 GiB on the server, INT_MAX in libpq's
+  // length), and small ones keep libpq's output buffer small; it flushes as it goes.
+  constexpr std::size_t kPiece = 1 << 20;
+  for (std::size_t off = 0; off < data.size(); off += kPiece) {
+    std::size_t n = std::min(kPiece, data.size() - off);
     if (PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) != 1) {
       return RecordError(nullptr);
     }
   }
-  if (PQputCopyEnd(conn_, nullptr) != 1) return RecordError(nullptr);
+  return Status::Ok();
+}
+
+Status PgConnection::EndCopy(const char* abandoned_because) {
+  if (PQputCopyEnd(conn_, abandoned_because) != 1) return RecordError(nullptr);
   Status status;
   while (PGresult* r = PQgetResult(conn_)) {
     PgResult owned(r);
@@ -213,12 +222,15 @@ Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
   return status;
 }
 
+Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
+  LEDGER_RETURN_IF_ERROR(BeginCopy(copy_sql));
+  LEDGER_RETURN_IF_ERROR(PutCopyData(data));
+  return EndCopy(nullptr);
+}
+
 Status PgConnection::CopyInStream(std::string_view copy_sql,
                                   const std::function<Result<bool>(std::string& part)>& fill) {
-  PgResult start(PQexec(conn_, std::string(copy_sql).c_str()));
-  if (start.raw() == nullptr || PQresultStatus(start.raw()) != PGRES_COPY_IN) {
-    return RecordError(start.raw());
-  }
+  LEDGER_RETURN_IF_ERROR(BeginCopy(copy_sql));
   std::string part;
   Status failed;  // of `fill`: the COPY is abandoned, the server told why
   for (bool more = true; more;) {
@@ -229,24 +241,9 @@ Status PgConnection::CopyInStream(std::string_view copy_sql,
       break;
     }
     more = *filled;
-    // In pieces, as CopyIn does: a CopyData message is limited (1 GiB on the server, INT_MAX
-    // in libpq's length), and a part may be larger.
-    constexpr std::size_t kPiece = 1 << 20;
-    for (std::size_t off = 0; off < part.size(); off += kPiece) {
-      std::size_t n = std::min(kPiece, part.size() - off);
-      if (PQputCopyData(conn_, part.data() + off, static_cast<int>(n)) != 1) {
-        return RecordError(nullptr);
-      }
-    }
+    LEDGER_RETURN_IF_ERROR(PutCopyData(part));
   }
-  if (PQputCopyEnd(conn_, failed.ok() ? nullptr : "the client abandoned the COPY") != 1) {
-    return RecordError(nullptr);
-  }
-  Status status;
-  while (PGresult* r = PQgetResult(conn_)) {
-    PgResult owned(r);
-    if (status.ok() && !ResultOk(r)) status = RecordError(r);
-  }
+  Status status = EndCopy(failed.ok() ? nullptr : "the client abandoned the COPY");
   return failed.ok() ? status : failed;
 }
 

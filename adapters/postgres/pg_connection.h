@@ -101,6 +101,11 @@ class PgConnection {
   // Records the error of `result` (or of the connection, when result is null or carries no
   // SQLSTATE) in last_error_ and returns its Status.
   Status RecordError(const pg_result* result);
+  // The parts of a COPY ... FROM STDIN (CopyIn, CopyInStream): start it; send data; end it,
+  // abandoned with that reason if not null, and read its outcome.
+  Status BeginCopy(std::string_view copy_sql);
+  Status PutCopyData(std::string_view data);
+  Status EndCopy(const char* abandoned_because);
   // `result` if it succeeded, else its error.
   Result<PgResult> Check(PgResult result);
 

@@ -95,8 +95,7 @@ Result<std::vector<Result<AppendResult>>> PgEventStore::AppendWithRetries(
   // exists yet (pg_append.h). A wrong guess costs that round trip and is no contention: the
   // batch runs again at once on the locking path, outside the attempts and their backoff.
   bool all_new = std::all_of(requests.begin(), requests.end(), [](const AppendRequest& r) {
-    return r.expected == ExpectedVersion::NoStream() ||
-           r.expected == ExpectedVersion::Exact(StreamVersion(0));
+    return r.expected.AdmitsOnlyNewStream();
   });
   pg::AppendPath path = all_new ? pg::AppendPath::kAssumeNew : pg::AppendPath::kLockAndRead;
   for (int attempt = 1;; ++attempt) {

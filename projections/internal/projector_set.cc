@@ -286,16 +286,16 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
   // and committed.
   if (batch.size() >= options_.batch_size) StartReadAhead(track, batch.back().global_position);
   const bool buffered = track.set == TableSet::kShadow && options_.rebuild_buffer_bytes > 0;
-  std::optional<BatchWriter> into_buffer;
+  std::optional<BatchWriter> writer;  // into the write-back buffer, or for one Commit
   if (buffered) {
-    into_buffer.emplace(rows_, track.set, &cache_, buffer_, behind_ ? &behind_->rows : nullptr);
+    writer.emplace(rows_, track.set, &cache_, buffer_, behind_ ? &behind_->rows : nullptr);
+  } else {
+    writer.emplace(rows_, track.set, &cache_);
   }
-  BatchWriter committing(rows_, track.set, &cache_);
-  BatchWriter& writer = buffered ? *into_buffer : committing;
   for (const RecordedEvent& event : batch) {
     for (Entry* entry : track.entries) {
       if (!entry->projector->Handles(event.event_type)) continue;
-      Status applied = entry->projector->Apply(event, writer);
+      Status applied = entry->projector->Apply(event, *writer);
       if (!applied.ok()) {
         return applied.WithContext("projector " + std::string(entry->projector->name()) +
                                    " at position " + std::to_string(event.global_position.value()));
@@ -320,7 +320,7 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
     if (buffer_.bytes() >= options_.rebuild_buffer_bytes) return Flush();
     return Status::Ok();
   }
-  CommitRequest request{.set = track.set, .changes = writer.TakeChanges(), .checkpoints = {}};
+  CommitRequest request{.set = track.set, .changes = writer->TakeChanges(), .checkpoints = {}};
   Timestamp now = clock_.Now();
   for (Entry* entry : track.entries) {
     Checkpoint next{.name = entry->checkpoint_name(),

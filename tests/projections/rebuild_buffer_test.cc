@@ -103,8 +103,24 @@ class CountingRows final : public ReadModelStore {
   Mode mode_ = Mode::kBeforeApply;
 };
 
-// `behind`: the buffer is written on another thread once half full (the default), else in
-// place when full. Every case below runs both ways.
+// The stores and the projector each rebuild case below runs on.
+struct RebuildFixture {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows{inner};
+  CountingProjector projector;
+};
+
+// The two ways a rebuild writes its buffer: a case that calls this runs once with each.
+// Written behind (true, the default): on another thread once half full; else in place when
+// full.
+bool WrittenBehind() {
+  bool behind = true;
+  SUBCASE("written behind") {}
+  SUBCASE("written in place") { behind = false; }
+  return behind;
+}
+
 // Leadership that the test takes away and gives back: every lease it handed out reads as lost
 // while `held` is false, and nobody can lead then.
 class SwitchableElector final : public LeaderElector {
@@ -126,6 +142,7 @@ class SwitchableElector final : public LeaderElector {
   };
 };
 
+// `behind`: see WrittenBehind.
 RunnerOptions Buffered(std::size_t batch_size, std::size_t budget, bool behind = true) {
   return RunnerOptions{
       .batch_size = batch_size, .rebuild_buffer_bytes = budget, .rebuild_flush_behind = behind};
@@ -196,14 +213,8 @@ TEST_CASE("WriteBackBuffer keeps the last change per row, deletions included") {
   CHECK(buffer.bytes() == 0);
 }
 
-TEST_CASE("A rebuild holds its rows until it catches up, then writes them once with its checkpoint") {
-  bool behind = true;
-  SUBCASE("written behind") {}
-  SUBCASE("written in place") { behind = false; }
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
-  CountingProjector projector;
+TEST_CASE_FIXTURE(RebuildFixture, "A rebuild holds its rows until it catches up, then writes them once with its checkpoint") {
+  const bool behind = WrittenBehind();
   AppendCounted(events, 3, 10);  // 40 events
 
   std::size_t steps_mid_rebuild = 0;
@@ -233,14 +244,8 @@ TEST_CASE("A rebuild holds its rows until it catches up, then writes them once w
   }
 }
 
-TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with it, and goes on") {
-  bool behind = true;
-  SUBCASE("written behind") {}
-  SUBCASE("written in place") { behind = false; }
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
-  CountingProjector projector;
+TEST_CASE_FIXTURE(RebuildFixture, "A rebuild whose buffer passes its budget flushes it, checkpoint with it, and goes on") {
+  const bool behind = WrittenBehind();
   AppendCounted(events, 40, 6);  // 246 events, 40 rows
 
   std::uint64_t stored_mid_rebuild = 0;
@@ -263,11 +268,7 @@ TEST_CASE("A rebuild whose buffer passes its budget flushes it, checkpoint with 
 // Written behind, a batch's rows are in no store until the next flush starts; the batches
 // applied meanwhile, which change the same rows, must read them from the buffer in flight (a
 // new rebuild's table is known to be empty, so anything else would read them as absent).
-TEST_CASE("Rows being written behind are read from the buffer in flight") {
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
-  CountingProjector projector;
+TEST_CASE_FIXTURE(RebuildFixture, "Rows being written behind are read from the buffer in flight") {
   AppendCounted(events, 3, 20);  // 80 events: every batch changes the same three rows twice
   // A budget of one byte: each batch is written behind while the next is applied. A row's
   // second change in a batch must read its first, in the new buffer, not the older version
@@ -282,16 +283,10 @@ TEST_CASE("Rows being written behind are read from the buffer in flight") {
 // A lease lost mid-rebuild (LeadingCount drops it) and taken again: the projector is prepared
 // from its stored checkpoint, so the rows it had applied past it, still in the buffers, must
 // be dropped rather than applied a second time.
-TEST_CASE("A rebuild that loses its lease and leads again applies every event once") {
-  bool behind = true;
-  SUBCASE("written behind") {}
-  SUBCASE("written in place") { behind = false; }
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
+TEST_CASE_FIXTURE(RebuildFixture, "A rebuild that loses its lease and leads again applies every event once") {
+  const bool behind = WrittenBehind();
   SwitchableElector elector;
   rows.elector = &elector;
-  CountingProjector projector;
   AppendCounted(events, 3, 20);  // 80 events
   SystemClock clock;
   Projector* list[] = {&projector};
@@ -313,14 +308,8 @@ TEST_CASE("A rebuild that loses its lease and leads again applies every event on
   CHECK(Digest(inner, projector) == ReferenceDigest(events));
 }
 
-TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
-  bool behind = true;
-  SUBCASE("written behind") {}
-  SUBCASE("written in place") { behind = false; }
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
-  CountingProjector projector;
+TEST_CASE_FIXTURE(RebuildFixture, "A delete of a row flushed earlier is applied by a later flush") {
+  const bool behind = WrittenBehind();
   AppendCounted(events, 2, 5);
   Append(events, "count-0", "test.forget");  // count-0 was flushed by then
   Append(events, "count-1", "test.forget");
@@ -337,14 +326,8 @@ TEST_CASE("A delete of a row flushed earlier is applied by a later flush") {
   CHECK(Digest(inner, projector) == ReferenceDigest(events));
 }
 
-TEST_CASE("A failure mid-rebuild loses only the buffer; the rebuild resumes to the same rows") {
-  bool behind = true;
-  SUBCASE("written behind") {}
-  SUBCASE("written in place") { behind = false; }
-  MemoryEventStore events;
-  MemoryReadModelStore inner;
-  CountingRows rows(inner);
-  CountingProjector projector;
+TEST_CASE_FIXTURE(RebuildFixture, "A failure mid-rebuild loses only the buffer; the rebuild resumes to the same rows") {
+  const bool behind = WrittenBehind();
   AppendCounted(events, 40, 6);  // 246 events
   const RunnerOptions options = Buffered(10, 12000, behind);
   const std::string reference = ReferenceDigest(events);
