@@ -53,6 +53,10 @@ struct RunnerOptions {
   // a failed one rewinds as before. false: the buffer is written when full, and the rebuild
   // waits for it.
   bool rebuild_flush_behind = true;
+  // How many rebuilds that caught up together are promoted at once, each PromoteShadow on its
+  // own thread (and, on PostgreSQL, connection): most of a promotion is the store finishing
+  // the shadow tables (indexes, statistics), one table's work at a time. 1: one after another.
+  std::size_t promote_parallelism = 2;
   // While following: how long to wait for new events before polling again.
   std::chrono::milliseconds idle_wait{500};
   // After a failed batch (store unavailable, lost leadership race): wait, then retry.

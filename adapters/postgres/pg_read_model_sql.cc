@@ -513,12 +513,7 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
   sql += "CONSTRAINT tenant_id_valid CHECK (tenant_id NOT IN ('', '*')), ";
   sql += "CONSTRAINT " + Ident(physical + "_pkey") + " PRIMARY KEY (" + KeyList(table) + "))";
   sql += for_bulk_load ? " WITH (autovacuum_enabled = false);\n" : ";\n";
-  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
-    std::string columns;
-    for (const auto& c : table.indexes[i]) columns += (columns.empty() ? "" : ", ") + Ident(c);
-    sql += "CREATE INDEX " + Ident(physical + "_ix" + std::to_string(i + 1)) + " ON " + qualified +
-           " (" + columns + ");\n";
-  }
+  if (!for_bulk_load) sql += SecondaryIndexesSql(table, schema, physical);
   const std::string tenant = kTenantClause;
   const std::string any_tenant = "(current_setting('ledger.tenant', true) = '*' OR " + tenant + ")";
   const std::string reader = ReaderPolicyUsing(table);
@@ -534,6 +529,19 @@ std::string CreateTableSql(const TableSpec& table, const std::string& schema,
          tenant + ") WITH CHECK (" + tenant + ");\n";
   sql += "REVOKE ALL ON " + qualified + " FROM PUBLIC;\n";
   sql += "GRANT SELECT ON " + qualified + " TO ledger_reader, ledger_auditor;\n";
+  return sql;
+}
+
+std::string SecondaryIndexesSql(const TableSpec& table, const std::string& schema,
+                                const std::string& physical) {
+  const std::string qualified = Ident(schema) + "." + Ident(physical);
+  std::string sql;
+  for (std::size_t i = 0; i < table.indexes.size(); ++i) {
+    std::string columns;
+    for (const auto& c : table.indexes[i]) columns += (columns.empty() ? "" : ", ") + Ident(c);
+    sql += "CREATE INDEX IF NOT EXISTS " + Ident(physical + "_ix" + std::to_string(i + 1)) +
+           " ON " + qualified + " (" + columns + ");\n";
+  }
   return sql;
 }
 

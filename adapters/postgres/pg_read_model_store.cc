@@ -367,6 +367,30 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
                                        std::string_view shadow_checkpoint,
                                        GlobalPosition expected) {
   const std::string checkpoints = Ident(schema_) + "." + kCheckpointTable;
+  std::vector<std::string> shadows;
+  for (const TableSpec& table : tables) {
+    shadows.push_back(projections::PhysicalTableName(table, TableSet::kShadow));
+  }
+  // First the shadow tables are finished, in a transaction of their own: a shadow table was
+  // filled with its primary key only (CreateTableSql), so its other indexes are built now, in
+  // one sort each; and it has had no autovacuum, so no statistics (the planner would guess).
+  // Neither needs the DDL lock or touches a live table, so queries wait only for the renames,
+  // and other projectors' promotions may finish theirs meanwhile (the runtime promotes
+  // several at once). If the swap below then fails, the shadow tables are merely finished
+  // early: a resumed rebuild goes on writing into them.
+  auto finish = [&](PgConnection& conn) -> Status {
+    LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
+                            ExistingTables(conn, schema_, shadows));
+    std::string sql;
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      const std::string& shadow = shadows[i];
+      if (!existing.contains(shadow)) return FailedPrecondition("no table " + shadow);
+      sql += pg::SecondaryIndexesSql(tables[i], schema_, shadow) + "ANALYZE " + Ident(schema_) +
+             "." + Ident(shadow) + ";\n" + pg::AutovacuumOnSql(Ident(schema_) + "." + Ident(shadow));
+    }
+    if (sql.empty()) return Status::Ok();
+    return conn.Exec(sql).status();
+  };
   auto promote = [&](PgConnection& conn) -> Status {
     LEDGER_RETURN_IF_ERROR(LockDdl(conn, schema_));
     // The shadow checkpoint's compare-and-set first: a stale rebuilder changes nothing.
@@ -381,21 +405,11 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
       return Conflict("checkpoint '" + std::string(shadow_checkpoint) + "' moved on");
     }
     Checkpoint promoted = pg::DecodeCheckpoint(moved, 0);
-    std::vector<std::string> shadows;
-    for (const TableSpec& table : tables) {
-      shadows.push_back(projections::PhysicalTableName(table, TableSet::kShadow));
-    }
     LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
                             ExistingTables(conn, schema_, shadows));
-    std::string analyze;
     for (const std::string& shadow : shadows) {
       if (!existing.contains(shadow)) return FailedPrecondition("no table " + shadow);
-      // A bulk-loaded table has had no autovacuum, so no statistics: the planner would guess.
-      // Analysed before the live tables are locked, so queries wait only for the renames.
-      analyze += "ANALYZE " + Ident(schema_) + "." + Ident(shadow) + ";\n" +
-                 pg::AutovacuumOnSql(Ident(schema_) + "." + Ident(shadow));
     }
-    if (!analyze.empty()) LEDGER_RETURN_IF_ERROR(conn.Exec(analyze).status());
     for (std::size_t i = 0; i < tables.size(); ++i) {
       const std::string& live = tables[i].name;
       const std::string& shadow = shadows[i];
@@ -433,6 +447,7 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
         .status();
   };
   return WithConnection<bool>(*pool_, [&](PgConnection& conn, bool&) -> Result<bool> {
+           LEDGER_RETURN_IF_ERROR(InTransaction(conn, [&] { return finish(conn); }));
            LEDGER_RETURN_IF_ERROR(InTransaction(conn, [&] { return promote(conn); }));
            return true;
          })

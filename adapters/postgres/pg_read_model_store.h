@@ -104,6 +104,10 @@ class PgReadModelStore final : public projections::ReadModelStore {
   // then one DELETE ... USING). The table's FORCE ROW LEVEL SECURITY is lifted inside that
   // transaction only (COPY FROM refuses tables under RLS). kLive: Commit.
   Status CommitBulk(const projections::CommitRequest& request) override;
+  // Two transactions: the first finishes the shadow tables (their secondary indexes, which a
+  // shadow table is created without, ANALYZE, autovacuum back on) without locking a live
+  // table; the second is the swap the interface describes. A refused swap leaves the shadow
+  // tables finished and still usable by the rebuild.
   Status PromoteShadow(std::span<const projections::TableSpec> tables,
                        std::string_view live_checkpoint, std::string_view shadow_checkpoint,
                        GlobalPosition expected) override;

@@ -1,10 +1,12 @@
 #include "projections/internal/projector_set.h"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <future>
 #include <map>
 #include <optional>
+#include <system_error>
 #include <tuple>
 
 #include "projections/batch_writer.h"
@@ -245,17 +247,14 @@ Result<bool> ProjectorSet::Step() {
   for (Track& track : tracks) LEDGER_RETURN_IF_ERROR(Advance(track, progressed));
   // A rebuild that caught up takes its buffered rows with it into the live tables: flush
   // (every rebuild's rows; they share the buffer) before promoting.
-  bool promoting = std::any_of(entries_.begin(), entries_.end(), [](const auto& entry) {
-    return entry->lease && entry->rebuilding && entry->at_head;
-  });
-  if (promoting) LEDGER_RETURN_IF_ERROR(Flush());
+  std::vector<Entry*> caught_up;
   for (auto& entry : entries_) {
-    if (entry->lease && entry->rebuilding && entry->at_head) {
-      LEDGER_RETURN_IF_ERROR(Promote(*entry));
-      progressed = true;
-    }
+    if (entry->lease && entry->rebuilding && entry->at_head) caught_up.push_back(entry.get());
   }
-  return progressed;
+  if (caught_up.empty()) return progressed;
+  LEDGER_RETURN_IF_ERROR(Flush());
+  LEDGER_RETURN_IF_ERROR(Promote(caught_up));
+  return true;
 }
 
 Status ProjectorSet::Advance(Track& track, bool& progressed) {
@@ -445,11 +444,48 @@ void ProjectorSet::Rewind() {
   }
 }
 
-Status ProjectorSet::Promote(Entry& entry) {
+Status ProjectorSet::Promote(std::span<Entry* const> caught_up) {
+  // Only the store's calls run on other threads; the set itself is touched here, after.
+  std::vector<Status> results(caught_up.size());
+  std::atomic<std::size_t> next{0};
+  auto promote_some = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < caught_up.size();) {
+      const Entry& entry = *caught_up[i];
+      const Projector& projector = *entry.projector;
+      try {
+        results[i] = rows_.PromoteShadow(projector.tables(), projector.name(),
+                                         RebuildCheckpointName(projector.name()), entry.position);
+      } catch (const std::exception& e) {
+        results[i] = Internal(std::string("PromoteShadow threw: ") + e.what());
+      }
+    }
+  };
+  std::vector<std::future<void>> helpers;
+  const std::size_t threads = std::clamp<std::size_t>(options_.promote_parallelism, 1,
+                                                      caught_up.size());
+  for (std::size_t t = 1; t < threads; ++t) {
+    try {
+      helpers.push_back(std::async(std::launch::async, promote_some));
+    } catch (const std::system_error&) {
+      break;  // no more threads: this one takes the rest
+    }
+  }
+  promote_some();
+  for (std::future<void>& helper : helpers) helper.get();
+  Status first_failure;
+  for (std::size_t i = 0; i < caught_up.size(); ++i) {
+    if (results[i].ok()) {
+      Promoted(*caught_up[i]);
+    } else if (first_failure.ok()) {
+      first_failure = results[i].WithContext("promoting projector " +
+                                             std::string(caught_up[i]->projector->name()));
+    }
+  }
+  return first_failure;
+}
+
+void ProjectorSet::Promoted(Entry& entry) {
   const Projector& projector = *entry.projector;
-  LEDGER_RETURN_IF_ERROR(rows_.PromoteShadow(projector.tables(), projector.name(),
-                                             RebuildCheckpointName(projector.name()),
-                                             entry.position));
   // The shadow tables are the live ones now; what was cached under the shadow set is not.
   for (const TableSpec& table : projector.tables()) cache_.Forget(table);
   if (options_.on_live_change) {
@@ -457,7 +493,6 @@ Status ProjectorSet::Promote(Entry& entry) {
   }
   entry.rebuilding = false;
   entry.SetStored(entry.position, entry.events);
-  return Status::Ok();
 }
 
 std::size_t ProjectorSet::LeadingCount() {

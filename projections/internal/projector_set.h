@@ -94,7 +94,12 @@ class ProjectorSet {
   Status Prepare(Entry& entry, bool force_rebuild);
   Status Advance(Track& track, bool& progressed);
   Status AdvanceCached(Track& track, bool& progressed);
-  Status Promote(Entry& entry);
+  // Promotes every entry of `caught_up` (up to options.promote_parallelism at once). Each
+  // promotion stands on its own: those that succeed are promoted even if another fails, whose
+  // failure is returned.
+  Status Promote(std::span<Entry* const> caught_up);
+  // The set's side of a promotion the store has made.
+  void Promoted(Entry& entry);
   // Commits the write-back buffer with the checkpoints of the entries it holds rows for; on
   // failure, Rewind. Waits for a flush behind first.
   Status Flush();

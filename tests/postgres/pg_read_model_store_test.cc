@@ -132,9 +132,9 @@ TEST_CASE("pg read models: promoting twice carries index names over to the live 
   for (std::uint64_t round = 1; round <= 2; ++round) {
     CAPTURE(round);
     REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
+    // A shadow table is filled with its primary key only; PromoteShadow builds the others.
     CHECK(Names(*admin, indexes) ==
-          std::vector<std::string>{"jobs__shadow_ix1", "jobs__shadow_ix2", "jobs__shadow_pkey",
-                                   "jobs_ix1", "jobs_ix2", "jobs_pkey"});
+          std::vector<std::string>{"jobs__shadow_pkey", "jobs_ix1", "jobs_ix2", "jobs_pkey"});
     std::vector<Row> rows;
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(round); ++i) rows.push_back(Job("t1", i));
     REQUIRE(t.store->Commit(Request(TableSet::kShadow, rows,
@@ -154,6 +154,45 @@ TEST_CASE("pg read models: promoting twice carries index names over to the live 
         std::vector<std::string>{"0"});
   CHECK(Names(*admin, "SELECT name FROM projection_checkpoints ORDER BY 1") ==
         std::vector<std::string>{"jobs"});
+}
+
+TEST_CASE("pg read models: a promotion refused by its checkpoint leaves the shadow finished, "
+          "and it promotes later") {
+  TestReadModelStore t;
+  std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
+  const char* indexes =
+      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'jobs%' "
+      "ORDER BY 1";
+  const char* estimated_rows = "SELECT reltuples::bigint::text FROM pg_class WHERE relname = ";
+  REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kLive).ok());
+  REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
+  // Never analysed yet: PostgreSQL does not know how many rows it holds.
+  CHECK(Names(*admin, std::string(estimated_rows) + "'jobs__shadow'") ==
+        std::vector<std::string>{"-1"});
+  REQUIRE(t.store->CommitBulk(Request(TableSet::kShadow, {Job("t1", 1), Job("t1", 2)},
+                                      {Move(std::nullopt, "jobs#rebuild", 2)}))
+              .ok());
+
+  Status stale =
+      t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(1));
+  CHECK(stale.code() == StatusCode::kConflict);
+  // Nothing was swapped, but the shadow table has its indexes and statistics now.
+  CHECK(Names(*admin, indexes) ==
+        std::vector<std::string>{"jobs__shadow_ix1", "jobs__shadow_ix2", "jobs__shadow_pkey",
+                                 "jobs_ix1", "jobs_ix2", "jobs_pkey"});
+  CHECK(Names(*admin, std::string(estimated_rows) + "'jobs__shadow'") ==
+        std::vector<std::string>{"2"});
+  CHECK(Count(*t.store) == 0);
+
+  // The rebuild goes on into the finished table, and then promotes.
+  REQUIRE(t.store->CommitBulk(Request(TableSet::kShadow, {Job("t1", 2), Job("t1", 3)},
+                                      {Move(2, "jobs#rebuild", 3)}))
+              .ok());
+  Status promoted =
+      t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(3));
+  REQUIRE_MESSAGE(promoted.ok(), promoted.ToString());
+  CHECK(Names(*admin, indexes) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
+  CHECK(Count(*t.store) == 3);
 }
 
 TEST_CASE("pg read models: values PostgreSQL cannot hold are InvalidArgument, nothing applied") {

@@ -2,10 +2,10 @@
 
 namespace ledger::projections::testing {
 
-CountingProjector::CountingProjector(std::uint32_t version, std::int64_t weight)
-    : version_(version), weight_(weight) {
+CountingProjector::CountingProjector(std::uint32_t version, std::int64_t weight, std::string name)
+    : version_(version), weight_(weight), name_(std::move(name)) {
   tables_.push_back(TableSpec{
-      .name = "stream_counts",
+      .name = name_,
       .columns = {{"tenant_id", ColumnType::kText, false},
                   {"stream_id", ColumnType::kText, false},
                   {"count", ColumnType::kInteger, false},

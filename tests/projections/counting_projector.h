@@ -5,6 +5,7 @@
 #define LEDGER_TESTS_PROJECTIONS_COUNTING_PROJECTOR_H_
 
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include "projections/projector.h"
@@ -14,10 +15,11 @@ namespace ledger::projections::testing {
 class CountingProjector final : public Projector {
  public:
   // `version` may be changed between runs to force a rebuild; `weight` is added per event
-  // (so that rows of two versions differ).
-  explicit CountingProjector(std::uint32_t version = 1, std::int64_t weight = 1);
+  // (so that rows of two versions differ). `name` names the projector and its one table.
+  explicit CountingProjector(std::uint32_t version = 1, std::int64_t weight = 1,
+                             std::string name = "stream_counts");
 
-  std::string_view name() const override { return "stream_counts"; }
+  std::string_view name() const override { return name_; }
   std::uint32_t version() const override { return version_; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
@@ -34,6 +36,7 @@ class CountingProjector final : public Projector {
  private:
   std::uint32_t version_;
   std::int64_t weight_;
+  std::string name_;
   std::vector<TableSpec> tables_;
   std::atomic<std::uint64_t> fail_at_{0};
   std::atomic<std::size_t> applied_{0};

@@ -4,8 +4,12 @@
 // and the rebuild resumes to the same rows as one never interrupted.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 #include "engine/memory_store.h"
 #include "projections/batch_writer.h"
@@ -80,7 +84,21 @@ class CountingRows final : public ReadModelStore {
   }
   Status PromoteShadow(std::span<const TableSpec> t, std::string_view l, std::string_view s,
                        GlobalPosition e) override {
-    return inner_.PromoteShadow(t, l, s, e);
+    {
+      // Waits (boundedly) until `promotions_together` promotions are running, so that a test
+      // sees them overlap when they can.
+      std::unique_lock lock(promotion_mu_);
+      ++promoting_;
+      most_promoting = std::max(most_promoting, promoting_);
+      promotion_cv_.notify_all();
+      promotion_cv_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return promoting_ >= promotions_together; });
+    }
+    Status promoted = l == fail_promotion_of ? Unavailable("injected promotion failure")
+                                             : inner_.PromoteShadow(t, l, s, e);
+    std::lock_guard lock(promotion_mu_);
+    --promoting_;
+    return promoted;
   }
   Status DeleteCheckpoint(std::string_view n, GlobalPosition e) override {
     return inner_.DeleteCheckpoint(n, e);
@@ -92,6 +110,9 @@ class CountingRows final : public ReadModelStore {
   LeaderElector& leadership() override { return elector != nullptr ? *elector : inner_.leadership(); }
 
   LeaderElector* elector = nullptr;  // instead of the inner store's, if set
+  std::string fail_promotion_of;      // the live checkpoint whose promotion fails
+  int promotions_together = 1;
+  int most_promoting = 0;  // the most PromoteShadow calls seen running at once
   int commits = 0;
   int bulks = 0;
   int fetches = 0;
@@ -99,6 +120,9 @@ class CountingRows final : public ReadModelStore {
 
  private:
   MemoryReadModelStore& inner_;
+  std::mutex promotion_mu_;
+  std::condition_variable promotion_cv_;
+  int promoting_ = 0;
   int fail_bulk_ = 0;
   Mode mode_ = Mode::kBeforeApply;
 };
@@ -359,6 +383,44 @@ TEST_CASE_FIXTURE(RebuildFixture, "A failure mid-rebuild loses only the buffer; 
   CHECK_FALSE(inner.LoadCheckpoint(kRebuild)->has_value());
   CHECK(StoredPosition(inner, "stream_counts") == 246);
   CHECK(Digest(inner, projector) == reference);
+}
+
+TEST_CASE("Rebuilds that catch up together are promoted at once; one refused holds back no other") {
+  MemoryEventStore events;
+  MemoryReadModelStore inner;
+  CountingRows rows{inner};
+  AppendCounted(events, 3, 5);  // 20 events
+  CountingProjector a(1, 1, "counts_a"), b(1, 1, "counts_b"), c(1, 1, "counts_c");
+  Projector* list[] = {&a, &b, &c};
+  RunnerOptions options = Buffered(7, std::size_t{1} << 20);
+  SUBCASE("two at a time") {
+    options.promote_parallelism = 2;
+    rows.promotions_together = 2;
+  }
+  SUBCASE("one at a time") { options.promote_parallelism = 1; }
+  rows.fail_promotion_of = "counts_b";
+
+  CHECK(ProjectToHead(events, rows, list, options).code() == StatusCode::kUnavailable);
+  CHECK(rows.most_promoting == static_cast<int>(options.promote_parallelism));
+  for (const char* promoted : {"counts_a", "counts_c"}) {
+    CAPTURE(promoted);
+    CHECK(StoredPosition(inner, promoted) == 20);
+    CHECK_FALSE(inner.LoadCheckpoint(std::string(promoted) + "#rebuild")->has_value());
+  }
+  // b's rebuild stands caught up, unpromoted; the next run promotes it and leaves the others.
+  CHECK_FALSE(inner.LoadCheckpoint("counts_b")->has_value());
+  CHECK(StoredPosition(inner, "counts_b#rebuild") == 20);
+  rows.fail_promotion_of.clear();
+  rows.promotions_together = 1;
+  REQUIRE(ProjectToHead(events, rows, list, options).ok());
+  CHECK(StoredPosition(inner, "counts_b") == 20);
+  for (Projector* projector : list) {
+    CAPTURE(projector->name());
+    MemoryReadModelStore reference_rows;
+    CountingProjector reference(1, 1, std::string(projector->name()));
+    REQUIRE(Run(events, reference_rows, reference, Buffered(5, 0)).ok());
+    CHECK(Digest(inner, *projector) == Digest(reference_rows, reference));
+  }
 }
 
 }  // namespace
