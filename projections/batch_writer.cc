@@ -142,18 +142,21 @@ void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
   Evict();
 }
 
-void RowCache::PutCommitted(TableSet set, std::vector<RowChange>&& committed) {
-  std::size_t first_kept = committed.size();
-  for (std::size_t kept_bytes = 0; first_kept > 0; --first_kept) {
-    kept_bytes += RowBytes(committed[first_kept - 1].row);
-    if (kept_bytes > budget_ / 2) break;
-  }
-  for (std::size_t i = 0; i < first_kept; ++i) {
-    const RowChange& change = committed[i];
+void RowCache::NoteFlushed(TableSet set, const std::vector<RowChange>& flushed) {
+  // Each table's Bloom filter, looked up once (a flush interleaves a few tables' rows).
+  std::vector<std::pair<const TableSpec*, Written*>> written;
+  auto written_of = [&](const TableSpec* table) -> Written* {
+    for (const auto& [t, w] : written) {
+      if (t == table) return w;
+    }
+    auto empty = empty_tables_.find({set, table->name});
+    written.emplace_back(table, empty != empty_tables_.end() ? &empty->second : nullptr);
+    return written.back().second;
+  };
+  for (const RowChange& change : flushed) {
     std::string cache_key = CacheKey(set, *change.table, change.key);
     if (change.row) {
-      auto empty = empty_tables_.find({set, change.table->name});
-      if (empty != empty_tables_.end()) empty->second.Add(std::hash<std::string>{}(cache_key));
+      if (Written* w = written_of(change.table)) w->Add(std::hash<std::string>{}(cache_key));
     }
     if (auto it = index_.find(cache_key); it != index_.end()) {
       bytes_ -= it->second->bytes;
@@ -161,10 +164,6 @@ void RowCache::PutCommitted(TableSet set, std::vector<RowChange>&& committed) {
       index_.erase(it);
       lru_.erase(node);
     }
-  }
-  for (std::size_t i = first_kept; i < committed.size(); ++i) {
-    RowChange& change = committed[i];
-    Put(set, *change.table, change.key, std::move(change.row));
   }
 }
 
@@ -283,10 +282,6 @@ std::vector<RowChange> BatchWriter::TakeChanges() {
 void BatchWriter::CommittedTo(RowCache& cache, TableSet set,
                               const std::vector<RowChange>& committed) {
   for (const RowChange& change : committed) cache.Put(set, *change.table, change.key, change.row);
-}
-
-void BatchWriter::CommittedTo(RowCache& cache, TableSet set, std::vector<RowChange>&& committed) {
-  cache.PutCommitted(set, std::move(committed));
 }
 
 }  // namespace ledger::projections

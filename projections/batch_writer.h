@@ -11,7 +11,8 @@
 // and forgets everything when a commit's outcome is unknown or leadership changes
 // (internal/projector_set.cc). A table the runtime has just created empty (a rebuild's shadow
 // table) is also known to hold no row it has not written, so a Get of a new key needs no
-// round trip either.
+// round trip either. A rebuild's flushes only tell the cache which keys they wrote
+// (NoteFlushed), not the rows.
 //
 // Not thread-safe: one batch, one thread.
 #ifndef LEDGER_PROJECTIONS_BATCH_WRITER_H_
@@ -51,11 +52,13 @@ class RowCache {
   void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
   void Put(TableSet set, const TableSpec& table, const Key& key, std::optional<Row>&& row);
 
-  // `committed` (what the owner just committed to `set`), as Put of each in order would
-  // leave the cache, but cheaper for many rows: only the last ones, up to half the budget, are
-  // kept; of the others the cache only notes that they were written (for MarkEmpty) and
-  // forgets what it held. For a rebuild's flush of far more rows than the cache holds.
-  void PutCommitted(TableSet set, std::vector<RowChange>&& committed);
+  // `flushed` (a rebuild's write-back buffer, just committed to `set`) is in the store: the
+  // cache forgets what it held for those keys and notes which may now exist (for MarkEmpty),
+  // but keeps none of the rows. A flush holds far more rows than the cache, and the rows a
+  // rebuild goes on changing are in its next buffer by then: in a rebuild of the benchmark's
+  // million events, keeping a flush's last rows (up to half the budget) cost a third of the
+  // rebuild's CPU in cache upkeep and allocation, and saved no fetch (docs/performance.md).
+  void NoteFlushed(TableSet set, const std::vector<RowChange>& flushed);
 
   // `table` in `set` was just created empty by the cache's owner: every key not Put since is
   // absent.
@@ -121,7 +124,6 @@ class BatchWriter final : public ProjectionWriter {
 
   // Puts `committed` (what TakeChanges returned, now committed) into `cache`.
   static void CommittedTo(RowCache& cache, TableSet set, const std::vector<RowChange>& committed);
-  static void CommittedTo(RowCache& cache, TableSet set, std::vector<RowChange>&& committed);
 
  private:
   struct Slot {

@@ -371,7 +371,7 @@ Status ProjectorSet::SettleFlushBehind() {
   Status flushed = behind->done.get();
   if (!flushed.ok()) return flushed.WithContext("flushing the rebuild's buffered rows");
   for (auto& [entry, position, events] : behind->moves) entry->MarkFlushed(position, events);
-  BatchWriter::CommittedTo(cache_, TableSet::kShadow, std::move(behind->request.changes));
+  cache_.NoteFlushed(TableSet::kShadow, behind->request.changes);
   return Status::Ok();
 }
 
@@ -426,7 +426,7 @@ Status ProjectorSet::Flush() {
     Rewind();
     return flushed.WithContext("flushing the rebuild's buffered rows");
   }
-  BatchWriter::CommittedTo(cache_, TableSet::kShadow, std::move(request.changes));
+  cache_.NoteFlushed(TableSet::kShadow, request.changes);
   for (Entry* entry : flushing) entry->SetStored(entry->position, entry->events);
   return Status::Ok();
 }

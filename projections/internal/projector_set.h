@@ -30,8 +30,9 @@
 // CommitBulk runs on another thread while the next batches fill a new buffer, reading the
 // rows in flight from the old one (lent, write_back_buffer.h). At most one flush is behind: the
 // next flush, a promotion, a rewind or the destructor first waits for it, and only then do its
-// checkpoints count as stored and its rows enter the cache. If it failed, its rows and the
-// newer buffer's are dropped together and the entries rewound, as for any failed flush.
+// checkpoints count as stored and its keys are noted in the cache (RowCache::NoteFlushed). If
+// it failed, its rows and the newer buffer's are dropped together and the entries rewound, as
+// for any failed flush.
 #ifndef LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 #define LEDGER_PROJECTIONS_INTERNAL_PROJECTOR_SET_H_
 
@@ -107,8 +108,9 @@ class ProjectorSet {
   // already behind, if any, has settled; on its failure, Rewind.
   Status StartFlushBehind();
   // Waits for the flush behind, if any, and settles it: on success its entries' checkpoints
-  // stand where it moved them and its rows join the cache. Returns its failure otherwise; then
-  // the caller must rewind (its rows are gone from memory and not in the store).
+  // stand where it moved them and its keys are noted in the cache. Returns its failure
+  // otherwise; then the caller must rewind (its rows are gone from memory and not in the
+  // store).
   Status SettleFlushBehind();
   // SettleFlushBehind, and on its failure forget the cache and Rewind.
   Status SettleFlushBehindOrRewind();

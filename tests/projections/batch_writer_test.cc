@@ -131,34 +131,38 @@ TEST_CASE("RowCache stays within its budget, dropping the least recently used") 
   CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("s0")).has_value());
 }
 
-TEST_CASE("RowCache::PutCommitted keeps the last rows and notes the others as written") {
+TEST_CASE("RowCache::NoteFlushed forgets the flushed rows and notes them as written") {
   testing::CountingProjector projector;
   const TableSpec& t = projector.table();
   RowCache cache(8192);
   cache.MarkEmpty(TableSet::kShadow, t);
-  // Known before the flush: a stale version of s0, and a row read from the store.
+  // Known before the flush: a stale version of s0, a row read from the store, and a row the
+  // flush deletes.
   cache.Put(TableSet::kShadow, t, KeyOf("s0"), Counted(t, "s0", -1));
   cache.Put(TableSet::kShadow, t, KeyOf("read"), Counted(t, "read", 7));
+  cache.Put(TableSet::kShadow, t, KeyOf("deleted"), Counted(t, "deleted", 3));
   std::vector<RowChange> flushed;
   for (int i = 0; i < 200; ++i) {
     std::string stream = "s" + std::to_string(i);
     flushed.push_back(RowChange{&t, KeyOf(stream), Counted(t, stream, i)});
   }
   flushed.push_back(RowChange{&t, KeyOf("deleted"), std::nullopt});
-  cache.PutCommitted(TableSet::kShadow, std::move(flushed));
-  CHECK(cache.bytes() <= 8192);
-  // The last rows are kept, the deletion too.
-  CHECK(cache.Find(TableSet::kShadow, t, KeyOf("s199"))->value().Int("count") == 199);
-  auto deleted = cache.Find(TableSet::kShadow, t, KeyOf("deleted"));
-  REQUIRE(deleted.has_value());
-  CHECK_FALSE(deleted->has_value());
-  // An early row is not kept, and its stale version is gone: unknown, so asked of the store,
-  // never answered as absent (the table was created empty, but s0 was written since).
-  CHECK_FALSE(cache.Find(TableSet::kShadow, t, KeyOf("s0")).has_value());
-  CHECK_FALSE(cache.Find(TableSet::kShadow, t, KeyOf("s1")).has_value());
+  flushed.push_back(RowChange{&t, KeyOf("never-written"), std::nullopt});
+  cache.NoteFlushed(TableSet::kShadow, flushed);
+  // No flushed row is kept, and the stale versions are gone: unknown, so asked of the store,
+  // never answered as absent (the table was created empty, but they were written since).
+  for (const char* key : {"s0", "s1", "s199", "deleted"}) {
+    CAPTURE(key);
+    CHECK_FALSE(cache.Find(TableSet::kShadow, t, KeyOf(key)).has_value());
+  }
   // What the flush did not touch is still known; a key never written is still absent.
   CHECK(cache.Find(TableSet::kShadow, t, KeyOf("read"))->value().Int("count") == 7);
-  CHECK(cache.Find(TableSet::kShadow, t, KeyOf("never")).has_value());
+  for (const char* key : {"never", "never-written"}) {
+    CAPTURE(key);
+    auto absent = cache.Find(TableSet::kShadow, t, KeyOf(key));
+    REQUIRE(absent.has_value());
+    CHECK_FALSE(absent->has_value());
+  }
 }
 
 }  // namespace
