@@ -112,6 +112,14 @@ std::optional<std::optional<Row>> RowCache::Find(TableSet set, const TableSpec& 
   return std::nullopt;
 }
 
+bool RowCache::KnownAbsent(TableSet set, const TableSpec& table, const Key& key) const {
+  std::string cache_key = CacheKey(set, table, key);
+  if (auto it = index_.find(cache_key); it != index_.end()) return !it->second->row.has_value();
+  auto empty = empty_tables_.find({set, table.name});
+  return empty != empty_tables_.end() &&
+         !empty->second.MayContain(std::hash<std::string>{}(cache_key));
+}
+
 void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
                    const std::optional<Row>& row) {
   std::optional<Row> copy = row;

@@ -48,6 +48,10 @@ class RowCache {
   // (nullopt), or the row or its absence.
   std::optional<std::optional<Row>> Find(TableSet set, const TableSpec& table, const Key& key);
 
+  // Whether the cache knows that the store holds no row under `key` of `table` in `set`
+  // (Find would answer absent). Unlike Find, it leaves the recency order alone.
+  bool KnownAbsent(TableSet set, const TableSpec& table, const Key& key) const;
+
   // The store holds `row` (or, nullopt, nothing) under `key` of `table` in `set`.
   void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
   void Put(TableSet set, const TableSpec& table, const Key& key, std::optional<Row>&& row);

@@ -1,6 +1,7 @@
 #include "projections/memory_read_model_store.h"
 
 #include <algorithm>
+#include <set>
 
 namespace ledger::projections {
 
@@ -99,6 +100,7 @@ Status MemoryReadModelStore::Commit(const CommitRequest& request) {
     }
   }
   for (const CheckpointMove& move : request.checkpoints) LEDGER_RETURN_IF_ERROR(CheckMoveLocked(move));
+  LEDGER_RETURN_IF_ERROR(CheckNewRowsLocked(request));
   for (const RowChange& change : request.changes) {
     Table& t = tables_[PhysicalTableName(*change.table, request.set)];
     if (change.row) {
@@ -108,6 +110,30 @@ Status MemoryReadModelStore::Commit(const CommitRequest& request) {
     }
   }
   for (const CheckpointMove& move : request.checkpoints) checkpoints_[move.next.name] = move.next;
+  return Status::Ok();
+}
+
+Status MemoryReadModelStore::CheckNewRowsLocked(const CommitRequest& request) const {
+  if (request.new_rows.empty()) return Status::Ok();
+  if (request.new_rows.size() != request.changes.size()) {
+    return InvalidArgument("new_rows has " + std::to_string(request.new_rows.size()) +
+                           " entries for " + std::to_string(request.changes.size()) + " changes");
+  }
+  std::set<std::pair<std::string, std::string>> earlier;  // (table, key) changed before
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    std::string table = PhysicalTableName(*change.table, request.set);
+    std::string key = CanonicalKey(change.key);
+    if (request.new_rows[i]) {
+      auto t = tables_.find(table);
+      bool stored = t != tables_.end() && t->second.contains(key);
+      if (!change.row || stored || earlier.contains({table, key})) {
+        return AlreadyExists("change " + std::to_string(i) + " to " + table +
+                             " is hinted a new row, but its key " + key + " is stored");
+      }
+    }
+    earlier.emplace(std::move(table), std::move(key));
+  }
   return Status::Ok();
 }
 

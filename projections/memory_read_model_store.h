@@ -33,6 +33,9 @@ class MemoryReadModelStore final : public ReadModelStore {
   using Table = std::map<std::string, Row>;
 
   Status CheckMoveLocked(const CheckpointMove& move) const;
+  // A test double's strictness: a request whose new_rows hints a stored (or earlier changed)
+  // key, or a deletion, is refused (AlreadyExists), so that runtime tests catch a wrong hint.
+  Status CheckNewRowsLocked(const CommitRequest& request) const;
 
   std::mutex mu_;
   std::map<std::string, Table> tables_;            // by physical name

@@ -55,6 +55,14 @@ struct CommitRequest {
   // Checkpoints moved in the same transaction. If any move's expectation fails, nothing of the
   // request is applied and Commit returns Conflict.
   std::vector<CheckpointMove> checkpoints;
+  // A hint for CommitBulk, empty or one per change: true where the change is a row whose key
+  // the store is known not to hold (the runtime knows it of shadow tables it created empty
+  // and never wrote that key to), so that a backend may insert it without looking for it.
+  // A wrong hint must not corrupt anything: a backend that trusts it fails on the duplicate
+  // key and applies nothing, as any failed flush (the runtime rewinds, forgetting what it
+  // knew). PostgreSQL COPYs hinted rows straight into the table; the memory store refuses a
+  // request with a wrong hint (AlreadyExists), so that tests catch one; SQLite ignores them.
+  std::vector<bool> new_rows;
 };
 
 class ReadModelStore : public CheckpointStore {

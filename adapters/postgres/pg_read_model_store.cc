@@ -523,6 +523,7 @@ struct TableChanges {
   const TableSpec* table = nullptr;
   std::vector<const Key*> deletes;
   std::vector<const Row*> upserts;
+  std::vector<const Row*> inserts;  // CommitBulk: rows of keys known not to be stored
 };
 using CommitPlan = std::map<std::string, std::map<std::string, TableChanges>>;
 
@@ -683,6 +684,10 @@ Result<BulkPlan> PlanBulk(const CommitRequest& request) {
   for (const CheckpointMove& move : request.checkpoints) {
     LEDGER_RETURN_IF_ERROR(CheckCheckpoint(move.next));
   }
+  if (!request.new_rows.empty() && request.new_rows.size() != request.changes.size()) {
+    return InvalidArgument("new_rows has " + std::to_string(request.new_rows.size()) +
+                           " entries for " + std::to_string(request.changes.size()) + " changes");
+  }
   BulkPlan plan;
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
     const RowChange& change = request.changes[i];
@@ -690,7 +695,8 @@ Result<BulkPlan> PlanBulk(const CommitRequest& request) {
     TableChanges& t = plan[change.table->name];
     t.table = change.table;
     if (change.row) {
-      t.upserts.push_back(&*change.row);
+      bool known_new = !request.new_rows.empty() && request.new_rows[i];
+      (known_new ? t.inserts : t.upserts).push_back(&*change.row);
     } else {
       t.deletes.push_back(&change.key);
     }
@@ -767,8 +773,13 @@ Status PgReadModelStore::CommitBulk(const CommitRequest& request) {
       auto append_row = [](const Row& row, std::string& out) {
         return pg::AppendCopyRow(row, out);
       };
+      // Rows of keys known not to be stored go straight in, as every row does while the
+      // table is empty: nothing to replace or delete. (A wrong hint fails on the primary key.)
+      if (!changes.inserts.empty()) {
+        LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyRowsSql(table, qualified),
+                                         changes.inserts, append_row));
+      }
       if (empty) {
-        // Nothing to replace or delete: the rows go straight in.
         if (!changes.upserts.empty()) {
           LEDGER_RETURN_IF_ERROR(CopyItems(conn, pg::CopyRowsSql(table, qualified),
                                            changes.upserts, append_row));

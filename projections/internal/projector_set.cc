@@ -319,7 +319,8 @@ Status ProjectorSet::AdvanceCached(Track& track, bool& progressed) {
     if (buffer_.bytes() >= options_.rebuild_buffer_bytes) return Flush();
     return Status::Ok();
   }
-  CommitRequest request{.set = track.set, .changes = writer->TakeChanges(), .checkpoints = {}};
+  CommitRequest request{
+      .set = track.set, .changes = writer->TakeChanges(), .checkpoints = {}, .new_rows = {}};
   Timestamp now = clock_.Now();
   for (Entry* entry : track.entries) {
     Checkpoint next{.name = entry->checkpoint_name(),
@@ -352,7 +353,7 @@ CommitRequest ProjectorSet::FlushRequest(std::vector<Entry*>& flushing) {
   for (auto& entry : entries_) {
     if (entry->unflushed) flushing.push_back(entry.get());
   }
-  CommitRequest request{.set = TableSet::kShadow, .changes = {}, .checkpoints = {}};
+  CommitRequest request{.set = TableSet::kShadow, .changes = {}, .checkpoints = {}, .new_rows = {}};
   Timestamp now = clock_.Now();
   for (Entry* entry : flushing) {
     request.checkpoints.push_back(CheckpointMove{
@@ -394,6 +395,7 @@ Status ProjectorSet::StartFlushBehind() {
   for (Entry* entry : flushing) behind->moves.emplace_back(entry, entry->position, entry->events);
   behind->rows = std::move(buffer_);
   behind->rows.LendTo(&behind->request);
+  MarkNewRows(behind->request);
   ReadModelStore& store = rows_;
   const CommitRequest& request = behind->request;
   try {
@@ -420,6 +422,7 @@ Status ProjectorSet::Flush() {
   CommitRequest request = FlushRequest(flushing);
   if (flushing.empty() && buffer_.empty()) return Status::Ok();
   request.changes = buffer_.Take();
+  MarkNewRows(request);
   Status flushed = rows_.CommitBulk(request);
   if (!flushed.ok()) {
     cache_.Clear();  // the outcome may be unknown
@@ -429,6 +432,14 @@ Status ProjectorSet::Flush() {
   cache_.NoteFlushed(TableSet::kShadow, request.changes);
   for (Entry* entry : flushing) entry->SetStored(entry->position, entry->events);
   return Status::Ok();
+}
+
+void ProjectorSet::MarkNewRows(CommitRequest& request) const {
+  request.new_rows.resize(request.changes.size());
+  for (std::size_t i = 0; i < request.changes.size(); ++i) {
+    const RowChange& change = request.changes[i];
+    request.new_rows[i] = change.row && cache_.KnownAbsent(request.set, *change.table, change.key);
+  }
 }
 
 void ProjectorSet::Rewind() {

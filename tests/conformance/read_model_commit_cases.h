@@ -98,7 +98,8 @@ TEST_CASE_TEMPLATE_DEFINE("read model store: Commit refuses rows that do not fit
   CommitRequest request{
       .changes = {Upsert(ItemRow("t1", "before", 1)), Delete(Items(), ItemKey("t1", "kept")), bad,
                   Upsert(ItemRow("t1", "after", 1))},
-      .checkpoints = {Move(5, MakeCheckpoint("proj", 6))}};
+      .checkpoints = {Move(5, MakeCheckpoint("proj", 6))},
+      .new_rows = {}};
   CHECK(store->Commit(request).code() == StatusCode::kInvalidArgument);
   CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "before")) == "(none)");
   CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "after")) == "(none)");
@@ -146,7 +147,8 @@ TEST_CASE_TEMPLATE_DEFINE("read model store: Commit moves checkpoints with the r
   CommitRequest request{.changes = {Upsert(ItemRow("t1", "a", 99)), Upsert(ItemRow("t1", "new", 1)),
                                     Upsert(OrderRow("t1", "c1", 1, 100))},
                         .checkpoints = {Move(10, MakeCheckpoint("orders", 11)),
-                                        Move(stale, MakeCheckpoint(missed, 21))}};
+                                        Move(stale, MakeCheckpoint(missed, 21))},
+                        .new_rows = {}};
   CHECK(store->Commit(request).code() == StatusCode::kConflict);
   CHECK(Stored(*store, Items(), TableSet::kLive, ItemKey("t1", "a")) ==
         Describe(ItemRow("t1", "a", 1)));

@@ -145,7 +145,8 @@ TEST_CASE("read-model rls: a tenant setting does not outlive its transaction") {
   Row b = Product("tenant_b", "pb");
   REQUIRE(small.store->Commit(CommitRequest{.set = TableSet::kLive,
                                             .changes = {RowChange{&Products(), b.PrimaryKey(), b}},
-                                            .checkpoints = {}})
+                                            .checkpoints = {},
+                                            .new_rows = {}})
               .ok());
   projections::Key a_key{std::string("tenant_a"), std::string("pb")};
   Result<std::vector<std::optional<Row>>> fetched =
@@ -182,7 +183,8 @@ TEST_CASE("read-model rls: the projector cannot write another tenant's rows") {
   CHECK(f.t.store
             ->Commit(CommitRequest{.set = TableSet::kLive,
                                    .changes = {RowChange{&Products(), star.PrimaryKey(), star}},
-                                   .checkpoints = {}})
+                                   .checkpoints = {},
+                                   .new_rows = {}})
             .code() == StatusCode::kInvalidArgument);
   // And the table refuses them even from the projector's own SQL.
   CHECK(SqlStateAs(*f.owner, "ledger_projector", "",

@@ -195,6 +195,41 @@ TEST_CASE("pg read models: a promotion refused by its checkpoint leaves the shad
   CHECK(Count(*t.store) == 3);
 }
 
+TEST_CASE("pg read models: CommitBulk puts rows hinted new straight in; a wrong hint applies "
+          "nothing") {
+  TestReadModelStore t;
+  REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
+  REQUIRE(t.store->CommitBulk(Request(TableSet::kShadow, {Job("t1", 1), Job("t1", 2)},
+                                      {Move(std::nullopt, "jobs#rebuild", 2)}))
+              .ok());
+  auto kinds = [&] {
+    std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
+    return Names(*admin, "SELECT job_no || '=' || kind FROM jobs__shadow ORDER BY job_no");
+  };
+
+  // Into a table that is no longer empty: job 3 is hinted new, job 2 is replaced.
+  Row replaced = Job("t1", 2);
+  replaced.SetText("kind", "sms");
+  CommitRequest mixed = Request(TableSet::kShadow, {Job("t1", 3), replaced}, {Move(2, "jobs#rebuild", 3)});
+  mixed.new_rows = {true, false};
+  Status loaded = t.store->CommitBulk(mixed);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.ToString());
+  CHECK(kinds() == std::vector<std::string>{"1=email", "2=sms", "3=email"});
+
+  // Job 1 hinted new although stored: the duplicate key fails the load, and nothing of it
+  // (job 4, the checkpoint) is applied.
+  CommitRequest wrong = Request(TableSet::kShadow, {Job("t1", 4), Job("t1", 1)}, {Move(3, "jobs#rebuild", 4)});
+  wrong.new_rows = {true, true};
+  CHECK(t.store->CommitBulk(wrong).code() == StatusCode::kAlreadyExists);
+  CHECK(kinds() == std::vector<std::string>{"1=email", "2=sms", "3=email"});
+  CHECK(t.store->LoadCheckpoint("jobs#rebuild").value()->position == GlobalPosition(3));
+
+  // Hints that do not match the changes are refused before anything is written.
+  CommitRequest mismatched = Request(TableSet::kShadow, {Job("t1", 4)}, {Move(3, "jobs#rebuild", 4)});
+  mismatched.new_rows = {true, false};
+  CHECK(t.store->CommitBulk(mismatched).code() == StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("pg read models: values PostgreSQL cannot hold are InvalidArgument, nothing applied") {
   TestReadModelStore t;
   REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kLive).ok());

@@ -23,7 +23,8 @@ TEST_CASE("BatchWriter shows a batch its own changes and commits one change per 
   REQUIRE(store.Commit(CommitRequest{.set = TableSet::kLive,
                                      .changes = {RowChange{&t, {std::string("t1"), std::string("a")},
                                                            CountRow(t, "a", 5)}},
-                                     .checkpoints = {}})
+                                     .checkpoints = {},
+                                     .new_rows = {}})
               .ok());
 
   BatchWriter writer(store, TableSet::kLive);

@@ -15,7 +15,8 @@ Status Put(ReadModelStore& store, const TableSpec& t, std::string stream, std::i
   return store.Commit(CommitRequest{
       .set = TableSet::kLive,
       .changes = {RowChange{&t, {std::string("t1"), std::move(stream)}, std::move(row)}},
-      .checkpoints = {}});
+      .checkpoints = {},
+      .new_rows = {}});
 }
 
 TEST_CASE("The digest hashes the canonical rows in key order, whatever order they were written") {
