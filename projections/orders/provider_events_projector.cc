@@ -7,29 +7,10 @@
 #include "projections/orders/order_projectors.h"
 #include "projections/orders/order_tables.h"
 #include "projections/orders/payload.h"
+#include "projections/orders/provider_event_fields.h"
 
 namespace ledger::projections::orders {
 namespace {
-
-// Stripe: data.object.id; Printify: resource.id (a string, or a number for shops).
-std::optional<std::string> ObjectIdOf(std::string_view provider, const Payload& p) {
-  Payload body = p.Object("body");
-  if (provider == "stripe") return body.Object("data").Object("object").String("id");
-  Payload resource = body.Object("resource");
-  if (std::optional<std::string> id = resource.String("id")) return id;
-  if (std::optional<std::int64_t> id = resource.Int("id")) return std::to_string(*id);
-  return p.String("resource_id");
-}
-
-std::optional<Timestamp> ProviderCreatedAt(std::string_view provider, const Payload& p) {
-  if (provider == "stripe") {
-    constexpr std::int64_t kMicrosPerSecond = 1'000'000;
-    std::optional<std::int64_t> created = p.Int("created");
-    if (!created) return std::nullopt;
-    return Timestamp(*created * kMicrosPerSecond);
-  }
-  return p.Time("created_at");
-}
 
 class ProviderEventsProjector final : public Projector {
  public:
@@ -69,19 +50,20 @@ class ProviderEventsProjector final : public Projector {
 
  private:
   static Row Received(const RecordedEvent& event) {
-    Payload p = Payload::Parse(event.payload);
-    std::string provider = event.event_type == kStripeReceived ? "stripe" : "printify";
+    const bool stripe = event.event_type == kStripeReceived;
+    ProviderEventFields p = ReadProviderEventFields(stripe ? Provider::kStripe : Provider::kPrintify,
+                                                    event.payload);
     Row row(ProviderEventsTable());
     row.SetText("tenant_id", event.tenant.value())
         .SetText("event_id", event.event_id.ToString())
-        .SetText("provider", provider)
-        .SetText("provider_event_id", p.String("provider_event_id").value_or(""))
-        .SetText("event_type", p.String("type").value_or(""))
-        .Set("object_id", TextOrNull(ObjectIdOf(provider, p)))
+        .SetText("provider", stripe ? "stripe" : "printify")
+        .SetText("provider_event_id", p.provider_event_id.value_or(""))
+        .SetText("event_type", p.type.value_or(""))
+        .Set("object_id", TextOrNull(p.object_id))
         .SetText("stream_id", event.stream_id.value())
         .SetTime("received_at", event.recorded_at)
-        .Set("provider_created_at", TimeOrNull(ProviderCreatedAt(provider, p)))
-        .Set("parse_error", TextOrNull(p.String("parse_error")))
+        .Set("provider_created_at", TimeOrNull(p.created_at))
+        .Set("parse_error", TextOrNull(p.parse_error))
         .SetBool("translated", false)
         .SetBool("deferred", false)
         .SetInt("domain_event_count", 0);

@@ -5,6 +5,7 @@
 ledger_test(NAME orders_projection_tests SOURCES
   ${PROJECT_SOURCE_DIR}/tests/commands/intake_fixture.cc
   orders_projection_test.cc
+  provider_event_fields_test.cc
 LIBS ledger::projections_orders ledger::commands ledger::stripe ledger::printify Boost::json
   Threads::Threads)
 target_compile_definitions(orders_projection_tests PRIVATE
