@@ -71,11 +71,27 @@ RowCache::RowCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
 std::string RowCache::CacheKey(TableSet set, const TableSpec& table, const Key& key) {
   std::string out;
   out.reserve(64);
+  SetCacheKey(set, table, key, out);
+  return out;
+}
+
+void RowCache::SetCacheKey(TableSet set, const TableSpec& table, const Key& key,
+                           std::string& out) {
+  out.clear();
   out += static_cast<char>('0' + static_cast<int>(set));
   out += table.name;  // [a-z0-9_]: never the separator
   out += '\x1e';
   AppendKeyIdentity(key, out);
-  return out;
+}
+
+RowCache::Written* RowCache::WrittenOf(TableSet set, const TableSpec& table,
+                                       std::vector<std::pair<const TableSpec*, Written*>>& memo) {
+  for (const auto& [t, w] : memo) {
+    if (t == &table) return w;
+  }
+  auto empty = empty_tables_.find({set, table.name});
+  memo.emplace_back(&table, empty != empty_tables_.end() ? &empty->second : nullptr);
+  return memo.back().second;
 }
 
 void RowCache::Written::Add(std::uint64_t hash) {
@@ -112,12 +128,25 @@ std::optional<std::optional<Row>> RowCache::Find(TableSet set, const TableSpec& 
   return std::nullopt;
 }
 
-bool RowCache::KnownAbsent(TableSet set, const TableSpec& table, const Key& key) const {
-  std::string cache_key = CacheKey(set, table, key);
-  if (auto it = index_.find(cache_key); it != index_.end()) return !it->second->row.has_value();
-  auto empty = empty_tables_.find({set, table.name});
-  return empty != empty_tables_.end() &&
-         !empty->second.MayContain(std::hash<std::string>{}(cache_key));
+std::vector<bool> RowCache::NewRows(TableSet set, const std::vector<RowChange>& changes) {
+  std::vector<bool> out(changes.size());
+  std::vector<std::pair<const TableSpec*, Written*>> memo;
+  std::string cache_key;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const RowChange& change = changes[i];
+    if (!change.row) continue;
+    SetCacheKey(set, *change.table, change.key, cache_key);
+    // A rebuild's cache seldom holds a row (its flushes keep none): skip the lookup then.
+    if (!index_.empty()) {
+      if (auto it = index_.find(cache_key); it != index_.end()) {
+        out[i] = !it->second->row.has_value();
+        continue;
+      }
+    }
+    const Written* written = WrittenOf(set, *change.table, memo);
+    out[i] = written != nullptr && !written->MayContain(std::hash<std::string>{}(cache_key));
+  }
+  return out;
 }
 
 void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
@@ -151,21 +180,16 @@ void RowCache::Put(TableSet set, const TableSpec& table, const Key& key,
 }
 
 void RowCache::NoteFlushed(TableSet set, const std::vector<RowChange>& flushed) {
-  // Each table's Bloom filter, looked up once (a flush interleaves a few tables' rows).
-  std::vector<std::pair<const TableSpec*, Written*>> written;
-  auto written_of = [&](const TableSpec* table) -> Written* {
-    for (const auto& [t, w] : written) {
-      if (t == table) return w;
-    }
-    auto empty = empty_tables_.find({set, table->name});
-    written.emplace_back(table, empty != empty_tables_.end() ? &empty->second : nullptr);
-    return written.back().second;
-  };
+  std::vector<std::pair<const TableSpec*, Written*>> memo;
+  std::string cache_key;
   for (const RowChange& change : flushed) {
-    std::string cache_key = CacheKey(set, *change.table, change.key);
+    SetCacheKey(set, *change.table, change.key, cache_key);
     if (change.row) {
-      if (Written* w = written_of(change.table)) w->Add(std::hash<std::string>{}(cache_key));
+      if (Written* w = WrittenOf(set, *change.table, memo)) {
+        w->Add(std::hash<std::string>{}(cache_key));
+      }
     }
+    if (index_.empty()) continue;
     if (auto it = index_.find(cache_key); it != index_.end()) {
       bytes_ -= it->second->bytes;
       auto node = it->second;

@@ -48,9 +48,10 @@ class RowCache {
   // (nullopt), or the row or its absence.
   std::optional<std::optional<Row>> Find(TableSet set, const TableSpec& table, const Key& key);
 
-  // Whether the cache knows that the store holds no row under `key` of `table` in `set`
-  // (Find would answer absent). Unlike Find, it leaves the recency order alone.
-  bool KnownAbsent(TableSet set, const TableSpec& table, const Key& key) const;
+  // For each of `changes` to `set`: whether it is a row whose key the cache knows the store
+  // does not hold (Find would answer absent). For a whole flush at once; unlike Find, it
+  // leaves the recency order alone.
+  std::vector<bool> NewRows(TableSet set, const std::vector<RowChange>& changes);
 
   // The store holds `row` (or, nullopt, nothing) under `key` of `table` in `set`.
   void Put(TableSet set, const TableSpec& table, const Key& key, const std::optional<Row>& row);
@@ -90,6 +91,12 @@ class RowCache {
   };
 
   static std::string CacheKey(TableSet set, const TableSpec& table, const Key& key);
+  // CacheKey into `out`, reusing its storage.
+  static void SetCacheKey(TableSet set, const TableSpec& table, const Key& key, std::string& out);
+  // The Bloom filter of `table` in `set` if it was created empty, else null; looked up once
+  // per table in `memo`.
+  Written* WrittenOf(TableSet set, const TableSpec& table,
+                     std::vector<std::pair<const TableSpec*, Written*>>& memo);
   void Evict();
 
   std::size_t budget_;

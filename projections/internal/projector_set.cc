@@ -434,12 +434,8 @@ Status ProjectorSet::Flush() {
   return Status::Ok();
 }
 
-void ProjectorSet::MarkNewRows(CommitRequest& request) const {
-  request.new_rows.resize(request.changes.size());
-  for (std::size_t i = 0; i < request.changes.size(); ++i) {
-    const RowChange& change = request.changes[i];
-    request.new_rows[i] = change.row && cache_.KnownAbsent(request.set, *change.table, change.key);
-  }
+void ProjectorSet::MarkNewRows(CommitRequest& request) {
+  request.new_rows = cache_.NewRows(request.set, request.changes);
 }
 
 void ProjectorSet::Rewind() {

@@ -117,9 +117,9 @@ class ProjectorSet {
   // The checkpoint moves of a flush of every entry the write-back buffer holds rows for (from
   // where each is stored to where it stands), in `flushing` the entries.
   CommitRequest FlushRequest(std::vector<Entry*>& flushing);
-  // Sets request.new_rows from what the cache knows (RowCache::KnownAbsent). Sound only when
-  // no flush is behind: the cache then knows every key the shadow tables hold.
-  void MarkNewRows(CommitRequest& request) const;
+  // Sets request.new_rows from what the cache knows (RowCache::NewRows). Sound only when no
+  // flush is behind: the cache then knows every key the shadow tables hold.
+  void MarkNewRows(CommitRequest& request);
   // Drops the write-back buffer and moves the entries it held rows for back to their stored
   // checkpoints.
   void Rewind();

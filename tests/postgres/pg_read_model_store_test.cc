@@ -145,6 +145,11 @@ TEST_CASE("pg read models: promoting twice carries index names over to the live 
     CHECK(Names(*admin, indexes) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
     CHECK(Count(*t.store) == round);
   }
+  // Its JSON column gathers no statistics (nothing filters on it); the others do (-1: the
+  // default target).
+  CHECK(Names(*admin, "SELECT attname || '=' || attstattarget FROM pg_attribute WHERE attrelid = "
+                      "'jobs'::regclass AND attname IN ('body', 'kind') ORDER BY 1") ==
+        std::vector<std::string>{"body=0", "kind=-1"});
   // The promoted table kept its policies, grants and forced RLS.
   CHECK(Names(*admin, "SELECT policyname FROM pg_policies WHERE tablename = 'jobs' ORDER BY 1")
             .size() == 4);
