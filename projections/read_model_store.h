@@ -92,7 +92,9 @@ class ReadModelStore : public CheckpointStore {
 
   // In one transaction: drops the live tables, renames the shadow ones to the live names, and
   // replaces the checkpoint `live_checkpoint` with the checkpoint `shadow_checkpoint` (renamed),
-  // which must be at `expected` (else Conflict and nothing changes).
+  // which must be at `expected` (else Conflict and nothing changes). A backend may prepare the
+  // shadow tables for their new role first, in a transaction of its own (PostgreSQL builds
+  // their secondary indexes and statistics: pg_read_model_store.h).
   virtual Status PromoteShadow(std::span<const TableSpec> tables,
                                std::string_view live_checkpoint,
                                std::string_view shadow_checkpoint, GlobalPosition expected) = 0;

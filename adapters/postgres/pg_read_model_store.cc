@@ -332,9 +332,16 @@ Status PgReadModelStore::CreateTables(std::span<const TableSpec> tables, TableSe
              for (std::size_t i = 0; i < tables.size(); ++i) {
                if (!existing.contains(names[i])) {
                  ddl += CreateTableSql(tables[i], schema_, names[i], set == TableSet::kShadow);
-               } else if (tables[i].customer_scoped) {
-                 // A table made by an older version keeps its policy otherwise.
+                 continue;
+               }
+               // A table made by an older version keeps its policy otherwise.
+               if (tables[i].customer_scoped) {
                  ddl += UpdateReaderPolicySql(tables[i], schema_, names[i]);
+               }
+               // A live table promoted by a build older than the one that finishes shadow
+               // tables at the swap may lack its secondary indexes (a no-op when present).
+               if (set == TableSet::kLive) {
+                 ddl += pg::SecondaryIndexesSql(tables[i], schema_, names[i]);
                }
              }
              if (ddl.empty()) return Status::Ok();
@@ -377,16 +384,28 @@ Status PgReadModelStore::PromoteShadow(std::span<const TableSpec> tables,
   // Neither needs the DDL lock or touches a live table, so queries wait only for the renames,
   // and other projectors' promotions may finish theirs meanwhile (the runtime promotes
   // several at once). If the swap below then fails, the shadow tables are merely finished
-  // early: a resumed rebuild goes on writing into them.
+  // early: a resumed rebuild goes on writing into them. Only the rebuild's owner finishes
+  // them: the shadow checkpoint must stand at `expected`, and its row stays share-locked until
+  // this commits, so no other leader's flush (which moves it first) writes meanwhile.
   auto finish = [&](PgConnection& conn) -> Status {
+    LEDGER_ASSIGN_OR_RETURN(
+        PgResult owned,
+        conn.Query("SELECT 1 FROM " + checkpoints +
+                       " WHERE name = $1::text AND position = $2::bigint FOR SHARE",
+                   std::move(Params().Text(shadow_checkpoint)
+                                 .Int64(static_cast<std::int64_t>(expected.value())))));
+    if (owned.rows() != 1) {
+      return Conflict("checkpoint '" + std::string(shadow_checkpoint) + "' moved on");
+    }
     LEDGER_ASSIGN_OR_RETURN(std::set<std::string> existing,
                             ExistingTables(conn, schema_, shadows));
     std::string sql;
     for (std::size_t i = 0; i < tables.size(); ++i) {
       const std::string& shadow = shadows[i];
       if (!existing.contains(shadow)) return FailedPrecondition("no table " + shadow);
-      sql += pg::SecondaryIndexesSql(tables[i], schema_, shadow) + "ANALYZE " + Ident(schema_) +
-             "." + Ident(shadow) + ";\n" + pg::AutovacuumOnSql(Ident(schema_) + "." + Ident(shadow));
+      const std::string qualified = Ident(schema_) + "." + Ident(shadow);
+      sql += pg::SecondaryIndexesSql(tables[i], schema_, shadow) + "ANALYZE " + qualified +
+             ";\n" + pg::AutovacuumOnSql(qualified);
     }
     if (sql.empty()) return Status::Ok();
     return conn.Exec(sql).status();

@@ -99,15 +99,17 @@ class PgReadModelStore final : public projections::ReadModelStore {
       std::span<const projections::Key> keys) override;
   Status Commit(const projections::CommitRequest& request) override;
   // kShadow: one transaction that moves the checkpoints, then per table streams the rows with
-  // binary COPY, straight into the table while it is empty, else into a temporary staging
-  // table followed by one INSERT ... ON CONFLICT DO UPDATE (and the deleted keys likewise,
-  // then one DELETE ... USING). The table's FORCE ROW LEVEL SECURITY is lifted inside that
-  // transaction only (COPY FROM refuses tables under RLS). kLive: Commit.
+  // binary COPY, straight into the table while it is empty or when request.new_rows says the
+  // key is not stored, else into a temporary staging table followed by one INSERT ... ON
+  // CONFLICT DO UPDATE (and the deleted keys likewise, then one DELETE ... USING). The
+  // table's FORCE ROW LEVEL SECURITY is lifted inside that transaction only (COPY FROM refuses
+  // tables under RLS). kLive: Commit.
   Status CommitBulk(const projections::CommitRequest& request) override;
   // Two transactions: the first finishes the shadow tables (their secondary indexes, which a
   // shadow table is created without, ANALYZE, autovacuum back on) without locking a live
-  // table; the second is the swap the interface describes. A refused swap leaves the shadow
-  // tables finished and still usable by the rebuild.
+  // table, once it has seen the shadow checkpoint at `expected` (else Conflict, nothing
+  // changed); the second is the swap the interface describes. Should the checkpoint move
+  // between the two, the shadow tables stay finished, and still usable by the rebuild.
   Status PromoteShadow(std::span<const projections::TableSpec> tables,
                        std::string_view live_checkpoint, std::string_view shadow_checkpoint,
                        GlobalPosition expected) override;

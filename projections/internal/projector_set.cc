@@ -1,6 +1,7 @@
 #include "projections/internal/projector_set.h"
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <exception>
 #include <future>
@@ -395,10 +396,10 @@ Status ProjectorSet::StartFlushBehind() {
   for (Entry* entry : flushing) behind->moves.emplace_back(entry, entry->position, entry->events);
   behind->rows = std::move(buffer_);
   behind->rows.LendTo(&behind->request);
-  MarkNewRows(behind->request);
   ReadModelStore& store = rows_;
   const CommitRequest& request = behind->request;
   try {
+    MarkNewRows(behind->request);
     behind->done = std::async(std::launch::async, [&store, &request]() -> Status {
       try {
         return store.CommitBulk(request);
@@ -407,7 +408,8 @@ Status ProjectorSet::StartFlushBehind() {
       }
     });
   } catch (const std::exception& e) {
-    // No thread: the rows just taken from the buffer are gone with `behind`.
+    // No thread (or no memory for the hints): the rows just taken from the buffer are gone
+    // with `behind`.
     cache_.Clear();
     Rewind();
     return Internal(std::string("cannot start the flush behind: ") + e.what());
@@ -421,9 +423,14 @@ Status ProjectorSet::Flush() {
   std::vector<Entry*> flushing;
   CommitRequest request = FlushRequest(flushing);
   if (flushing.empty() && buffer_.empty()) return Status::Ok();
-  request.changes = buffer_.Take();
-  MarkNewRows(request);
-  Status flushed = rows_.CommitBulk(request);
+  Status flushed;
+  try {
+    request.changes = buffer_.Take();
+    MarkNewRows(request);
+    flushed = rows_.CommitBulk(request);
+  } catch (const std::exception& e) {
+    flushed = Internal(std::string("the flush threw: ") + e.what());  // rows taken: rewind
+  }
   if (!flushed.ok()) {
     cache_.Clear();  // the outcome may be unknown
     Rewind();
@@ -435,6 +442,7 @@ Status ProjectorSet::Flush() {
 }
 
 void ProjectorSet::MarkNewRows(CommitRequest& request) {
+  assert(behind_ == nullptr);
   request.new_rows = cache_.NewRows(request.set, request.changes);
 }
 
@@ -464,6 +472,8 @@ Status ProjectorSet::Promote(std::span<Entry* const> caught_up) {
                                          RebuildCheckpointName(projector.name()), entry.position);
       } catch (const std::exception& e) {
         results[i] = Internal(std::string("PromoteShadow threw: ") + e.what());
+      } catch (...) {
+        results[i] = Internal("PromoteShadow threw");
       }
     }
   };
@@ -479,16 +489,18 @@ Status ProjectorSet::Promote(std::span<Entry* const> caught_up) {
   }
   promote_some();
   for (std::future<void>& helper : helpers) helper.get();
-  Status first_failure;
+  // Every failure is told, under the first one's code.
+  Status failed;
   for (std::size_t i = 0; i < caught_up.size(); ++i) {
     if (results[i].ok()) {
       Promoted(*caught_up[i]);
-    } else if (first_failure.ok()) {
-      first_failure = results[i].WithContext("promoting projector " +
-                                             std::string(caught_up[i]->projector->name()));
+      continue;
     }
+    Status one = results[i].WithContext("promoting projector " +
+                                        std::string(caught_up[i]->projector->name()));
+    failed = failed.ok() ? one : Status(failed.code(), failed.message() + "; " + one.ToString());
   }
-  return first_failure;
+  return failed;
 }
 
 void ProjectorSet::Promoted(Entry& entry) {

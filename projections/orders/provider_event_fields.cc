@@ -13,8 +13,9 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// Calls visit(key, value) for each member of `object`, in order; false on a parse error.
-// Members `visit` leaves unread are skipped by the parser.
+// Calls visit(key, value) for each member of `object`, in order, with its key unescaped;
+// false on a parse error or when `visit` returns false. Members `visit` leaves unread are
+// skipped by the parser.
 template <typename Visit>
 bool EachMember(od::object object, Visit visit) {
   for (auto member : object) {
@@ -26,7 +27,16 @@ bool EachMember(od::object object, Visit visit) {
   return true;
 }
 
-// The member's text, or nullopt when it is not a string (null included).
+// EachMember of `value` if it is an object; nothing (true) otherwise.
+template <typename Visit>
+bool EachMemberIfObject(od::value& value, Visit visit) {
+  od::object object;
+  if (value.get_object().get(object)) return true;
+  return EachMember(object, visit);
+}
+
+// The value's text, or nullopt when it is not a string (null included). A type error
+// consumes nothing: the value may still be read as another type.
 std::optional<std::string> StringOf(od::value& value) {
   std::string_view text;
   if (value.get_string().get(text)) return std::nullopt;
@@ -40,22 +50,46 @@ std::optional<std::int64_t> IntOf(od::value& value) {
   return number;
 }
 
-// The member `name` of `value` if it is an object, through `visit`; members named alike
-// count last. Returns false on a parse error.
-template <typename Visit>
-bool InObject(od::value& value, Visit visit) {
-  od::object object;
-  if (value.get_object().get(object)) return true;  // not an object: nothing in it
-  return EachMember(object, visit);
+// Stripe's body: data.object.id. Each level's last member of the name counts, as in a tree
+// of the payload, so a later "data" without an "object" leaves no id.
+bool ReadStripeObjectId(od::value& body, std::optional<std::string>& id) {
+  return EachMemberIfObject(body, [&](std::string_view key, od::value& data) {
+    if (key != "data") return true;
+    id.reset();
+    return EachMemberIfObject(data, [&](std::string_view key2, od::value& object) {
+      if (key2 != "object") return true;
+      id.reset();
+      return EachMemberIfObject(object, [&](std::string_view key3, od::value& value) {
+        if (key3 == "id") id = StringOf(value);
+        return true;
+      });
+    });
+  });
 }
 
-// ParseFields, or nullopt on a parse error (the payload then reads as empty).
-std::optional<ProviderEventFields> ParseFields(Provider provider, od::document& document) {
+// Printify's body: resource.id, a string or (shops) an integer.
+bool ReadPrintifyResourceId(od::value& body, std::optional<std::string>& id) {
+  return EachMemberIfObject(body, [&](std::string_view key, od::value& resource) {
+    if (key != "resource") return true;
+    id.reset();
+    return EachMemberIfObject(resource, [&](std::string_view key2, od::value& value) {
+      if (key2 != "id") return true;
+      id = StringOf(value);
+      if (!id) {
+        if (std::optional<std::int64_t> number = IntOf(value)) id = std::to_string(*number);
+      }
+      return true;
+    });
+  });
+}
+
+// The fields of a parsed payload, or nullopt on a parse error.
+std::optional<ProviderEventFields> ReadFields(Provider provider, od::document& document) {
   ProviderEventFields out;
-  std::optional<std::int64_t> created;
-  std::optional<std::string> created_at;
-  std::optional<std::string> resource_id;
-  std::optional<std::string> body_id;  // body.data.object.id / body.resource.id
+  std::optional<std::int64_t> created;        // Stripe
+  std::optional<std::string> created_at;      // Printify
+  std::optional<std::string> resource_id;     // Printify, when the body has no resource id
+  std::optional<std::string> body_id;
   od::object root;
   if (document.get_object().get(root)) return ProviderEventFields{};
   bool parsed = EachMember(root, [&](std::string_view key, od::value& value) {
@@ -73,32 +107,8 @@ std::optional<ProviderEventFields> ParseFields(Provider provider, od::document& 
       resource_id = StringOf(value);
     } else if (key == "body") {
       body_id.reset();
-      if (provider == Provider::kStripe) {
-        return InObject(value, [&](std::string_view k, od::value& data) {
-          if (k != "data") return true;
-          body_id.reset();
-          return InObject(data, [&](std::string_view k2, od::value& object) {
-            if (k2 != "object") return true;
-            body_id.reset();
-            return InObject(object, [&](std::string_view k3, od::value& id) {
-              if (k3 == "id") body_id = StringOf(id);
-              return true;
-            });
-          });
-        });
-      }
-      return InObject(value, [&](std::string_view k, od::value& resource) {
-        if (k != "resource") return true;
-        body_id.reset();
-        return InObject(resource, [&](std::string_view k2, od::value& id) {
-          if (k2 != "id") return true;
-          body_id = StringOf(id);
-          if (!body_id) {
-            if (std::optional<std::int64_t> number = IntOf(id)) body_id = std::to_string(*number);
-          }
-          return true;
-        });
-      });
+      return provider == Provider::kStripe ? ReadStripeObjectId(value, body_id)
+                                           : ReadPrintifyResourceId(value, body_id);
     }
     return true;
   });
@@ -120,20 +130,32 @@ std::optional<ProviderEventFields> ParseFields(Provider provider, od::document& 
   return out;
 }
 
-}  // namespace
-
-ProviderEventFields ReadProviderEventFields(Provider provider, std::string_view payload) {
-  // One parser and one padded copy per thread, reused: simdjson reads up to
-  // SIMDJSON_PADDING bytes past the end.
-  thread_local od::parser parser;
-  thread_local std::string padded;
+ProviderEventFields Read(Provider provider, od::parser& parser, std::string& padded,
+                         std::string_view payload) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end.
   padded.assign(payload);
   padded.reserve(payload.size() + simdjson::SIMDJSON_PADDING);
   od::document document;
   if (parser.iterate(padded.data(), payload.size(), padded.capacity()).get(document)) {
     return ProviderEventFields{};
   }
-  return ParseFields(provider, document).value_or(ProviderEventFields{});
+  return ReadFields(provider, document).value_or(ProviderEventFields{});
+}
+
+}  // namespace
+
+ProviderEventFields ReadProviderEventFields(Provider provider, std::string_view payload) {
+  // A parser and a padded copy per thread, reused, for the usual payloads of a few KB; a large
+  // one (up to the store's 4 MiB) gets its own, so that no thread keeps its size for good.
+  constexpr std::size_t kReusedUpTo = 64 << 10;
+  if (payload.size() > kReusedUpTo) {
+    od::parser parser;
+    std::string padded;
+    return Read(provider, parser, padded, payload);
+  }
+  thread_local od::parser parser;
+  thread_local std::string padded;
+  return Read(provider, parser, padded, payload);
 }
 
 }  // namespace ledger::projections::orders

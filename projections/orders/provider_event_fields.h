@@ -6,9 +6,11 @@
 //
 // Reads as PayloadReader does (tests/projections/provider_event_fields_test.cc compares
 // them): a missing, null or mistyped field is absent, the last of duplicate keys counts, and
-// a payload that is not a JSON object reads as empty. The store only holds payloads that are
-// valid JSON objects (engine/event_validation.h), so the parsers never disagree on validity.
-// Internal to ledger::projections_orders.
+// a payload that is not a JSON object reads as empty. Two differences, both why the projector
+// is at version 2: PayloadReader's Boost.JSON stops at 32 levels of nesting and read a deeper
+// payload as empty, while the store admits 64 (engine/event_validation.h) and this reads it;
+// and a Stripe "created" too large for microseconds, which PayloadReader's caller multiplied
+// into an overflow, is absent here. Internal to ledger::projections_orders.
 #ifndef LEDGER_PROJECTIONS_ORDERS_PROVIDER_EVENT_FIELDS_H_
 #define LEDGER_PROJECTIONS_ORDERS_PROVIDER_EVENT_FIELDS_H_
 

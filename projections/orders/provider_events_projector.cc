@@ -15,7 +15,8 @@ namespace {
 class ProviderEventsProjector final : public Projector {
  public:
   std::string_view name() const override { return "provider_events"; }
-  std::uint32_t version() const override { return 1; }
+  // 2: payload fields read by ReadProviderEventFields (deeply nested payloads are read).
+  std::uint32_t version() const override { return 2; }
   bool reads_raw_body() const override { return false; }
   std::span<const TableSpec> tables() const override { return tables_; }
   bool Handles(std::string_view type) const override {
@@ -51,8 +52,8 @@ class ProviderEventsProjector final : public Projector {
  private:
   static Row Received(const RecordedEvent& event) {
     const bool stripe = event.event_type == kStripeReceived;
-    ProviderEventFields p = ReadProviderEventFields(stripe ? Provider::kStripe : Provider::kPrintify,
-                                                    event.payload);
+    ProviderEventFields p =
+        ReadProviderEventFields(stripe ? Provider::kStripe : Provider::kPrintify, event.payload);
     Row row(ProviderEventsTable());
     row.SetText("tenant_id", event.tenant.value())
         .SetText("event_id", event.event_id.ToString())

@@ -132,6 +132,32 @@ TEST_CASE("RowCache stays within its budget, dropping the least recently used") 
   CHECK_FALSE(cache.Find(TableSet::kLive, t, KeyOf("s0")).has_value());
 }
 
+TEST_CASE("RowCache::NewRows hints only rows whose keys the cache knows are not stored") {
+  testing::CountingProjector projector;
+  testing::CountingProjector other(1, 1, "other_counts");
+  const TableSpec& t = projector.table();
+  RowCache cache(1 << 20);
+  cache.MarkEmpty(TableSet::kShadow, t);
+  cache.Put(TableSet::kShadow, t, KeyOf("read-absent"), std::nullopt);
+  cache.Put(TableSet::kShadow, t, KeyOf("read-row"), Counted(t, "read-row", 1));
+  cache.NoteFlushed(TableSet::kShadow, {RowChange{&t, KeyOf("flushed"), Counted(t, "flushed", 1)}});
+  auto row = [&](const TableSpec& table, const std::string& stream) {
+    return RowChange{&table, KeyOf(stream), Counted(table, stream, 2)};
+  };
+  std::vector<RowChange> changes = {
+      row(t, "never-seen"),                              // the table was created empty: new
+      row(t, "read-absent"),                             // read as absent: new
+      row(t, "read-row"),                                // stored
+      row(t, "flushed"),                                 // written by an earlier flush
+      RowChange{&t, KeyOf("deleted"), std::nullopt},     // a deletion is no row
+      row(other.table(), "never-seen"),                  // a table not known created empty
+  };
+  CHECK(cache.NewRows(TableSet::kShadow, changes) ==
+        std::vector<bool>{true, true, false, false, false, false});
+  // The live set of the same table was never created empty here.
+  CHECK(cache.NewRows(TableSet::kLive, {row(t, "never-seen")}) == std::vector<bool>{false});
+}
+
 TEST_CASE("RowCache::NoteFlushed forgets the flushed rows and notes them as written") {
   testing::CountingProjector projector;
   const TableSpec& t = projector.table();

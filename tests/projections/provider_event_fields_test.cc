@@ -98,10 +98,50 @@ TEST_CASE("provider event fields: odd payloads read as PayloadReader read them")
              std::string(R"({"body":{"resource":{"id":null}},"resource_id":null})"),
              std::string(R"({"body":{"resource":{"data":{"id":"deep"}},"resource":{}}})"),
              std::string(R"({"deep":{"a":[1,{"b":[true,false,null]}],"c":"}"},"type":"t"})"),
+             std::string(R"({"created":-0,"type":"minus zero"})"),
+             std::string(R"({"created":1e2,"created_at":"2026-11-25T01:02:03.5+01:00"})"),
+             std::string(R"({"created":-9223372036854775809})"),
+             std::string(R"({"b\u006fdy":{"d\u0061ta":{"object":{"id":"escaped keys"}}}})"),
+             std::string(R"({"b\u006fdy":{"resource":{"\u0069d":"escaped keys"}}})"),
          }) {
       CheckSame(provider, payload);
     }
   }
+}
+
+// `depth` levels of nesting in all: the root object and the arrays of "body".
+std::string Nested(int depth) {
+  std::string payload = R"({"type":"deep","body":)";
+  for (int i = 1; i < depth; ++i) payload += '[';
+  payload += "1";
+  for (int i = 1; i < depth; ++i) payload += ']';
+  return payload + R"(,"provider_event_id":"evt_deep"})";
+}
+
+TEST_CASE("provider event fields: payloads nested deeper than Boost.JSON's 32 levels are read "
+          "(version 2)") {
+  for (Provider provider : {Provider::kStripe, Provider::kPrintify}) {
+    CheckSame(provider, Nested(32));
+    for (int depth : {33, 64}) {
+      CAPTURE(depth);
+      const std::string payload = Nested(depth);
+      REQUIRE(NormalizePayload(payload).ok());  // the store admits it
+      CHECK(Reference(provider, payload) == ProviderEventFields{});  // version 1 read nothing
+      ProviderEventFields fields = ReadProviderEventFields(provider, payload);
+      CHECK(fields.type == "deep");
+      CHECK(fields.provider_event_id == "evt_deep");
+    }
+  }
+}
+
+TEST_CASE("provider event fields: a payload larger than the reused buffers reads the same") {
+  std::string filler(100 << 10, 'x');
+  const std::string payload = R"({"type":"big","filler":")" + filler +
+                              R"(","body":{"data":{"object":{"id":"in_big"}}},"created":5})";
+  CheckSame(Provider::kStripe, payload);
+  CHECK(ReadProviderEventFields(Provider::kStripe, payload).object_id == "in_big");
+  // And the reused ones still serve the next small payload.
+  CheckSame(Provider::kStripe, R"({"type":"small","created":6})");
 }
 
 TEST_CASE("provider event fields: a non-object payload, or a creation time out of range, is "

@@ -87,14 +87,15 @@ class CountingRows final : public ReadModelStore {
   Status PromoteShadow(std::span<const TableSpec> t, std::string_view l, std::string_view s,
                        GlobalPosition e) override {
     {
-      // Waits (boundedly) until `promotions_together` promotions are running, so that a test
-      // sees them overlap when they can.
+      // The first `promotions_together` calls wait (boundedly) for one another, so that a test
+      // sees them overlap when they can; later calls go straight on.
       std::unique_lock lock(promotion_mu_);
       ++promoting_;
+      ++arrived_;
       most_promoting = std::max(most_promoting, promoting_);
       promotion_cv_.notify_all();
       promotion_cv_.wait_for(lock, std::chrono::seconds(10),
-                             [&] { return promoting_ >= promotions_together; });
+                             [&] { return arrived_ >= promotions_together; });
     }
     Status promoted = l == fail_promotion_of ? Unavailable("injected promotion failure")
                                              : inner_.PromoteShadow(t, l, s, e);
@@ -125,7 +126,8 @@ class CountingRows final : public ReadModelStore {
   MemoryReadModelStore& inner_;
   std::mutex promotion_mu_;
   std::condition_variable promotion_cv_;
-  int promoting_ = 0;
+  int promoting_ = 0;  // PromoteShadow calls running
+  int arrived_ = 0;    // PromoteShadow calls made
   int fail_bulk_ = 0;
   Mode mode_ = Mode::kBeforeApply;
 };
