@@ -114,11 +114,8 @@ Status MemoryReadModelStore::Commit(const CommitRequest& request) {
 }
 
 Status MemoryReadModelStore::CheckNewRowsLocked(const CommitRequest& request) const {
+  LEDGER_RETURN_IF_ERROR(CheckNewRowsShape(request));
   if (request.new_rows.empty()) return Status::Ok();
-  if (request.new_rows.size() != request.changes.size()) {
-    return InvalidArgument("new_rows has " + std::to_string(request.new_rows.size()) +
-                           " entries for " + std::to_string(request.changes.size()) + " changes");
-  }
   std::set<std::pair<std::string, std::string>> earlier;  // (table, key) changed before
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
     const RowChange& change = request.changes[i];

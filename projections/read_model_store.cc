@@ -53,4 +53,12 @@ Status CheckRowChange(const RowChange& change) {
   return Status::Ok();
 }
 
+Status CheckNewRowsShape(const CommitRequest& request) {
+  if (request.new_rows.empty() || request.new_rows.size() == request.changes.size()) {
+    return Status::Ok();
+  }
+  return InvalidArgument("new_rows has " + std::to_string(request.new_rows.size()) +
+                         " entries for " + std::to_string(request.changes.size()) + " changes");
+}
+
 }  // namespace ledger::projections

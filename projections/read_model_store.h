@@ -65,6 +65,10 @@ struct CommitRequest {
   std::vector<bool> new_rows;
 };
 
+// The check every backend makes of request.new_rows (InvalidArgument): empty, or one per
+// change.
+Status CheckNewRowsShape(const CommitRequest& request);
+
 class ReadModelStore : public CheckpointStore {
  public:
   // Creates the tables of `set` that do not exist yet, with their indexes and, on

@@ -703,10 +703,7 @@ Result<BulkPlan> PlanBulk(const CommitRequest& request) {
   for (const CheckpointMove& move : request.checkpoints) {
     LEDGER_RETURN_IF_ERROR(CheckCheckpoint(move.next));
   }
-  if (!request.new_rows.empty() && request.new_rows.size() != request.changes.size()) {
-    return InvalidArgument("new_rows has " + std::to_string(request.new_rows.size()) +
-                           " entries for " + std::to_string(request.changes.size()) + " changes");
-  }
+  LEDGER_RETURN_IF_ERROR(projections::CheckNewRowsShape(request));
   BulkPlan plan;
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
     const RowChange& change = request.changes[i];

@@ -50,17 +50,25 @@ std::optional<std::int64_t> IntOf(od::value& value) {
   return number;
 }
 
-// Stripe's body: data.object.id. Each level's last member of the name counts, as in a tree
-// of the payload, so a later "data" without an "object" leaves no id.
+// Visits, through `visit`, each member named `name` of `value` (if it is an object), with
+// `found` reset first: the last member of the name counts, as in a tree of the payload, so a
+// later "data" without an "object" leaves nothing found.
+template <typename Visit>
+bool EachNamed(od::value& value, std::string_view name, std::optional<std::string>& found,
+               Visit visit) {
+  return EachMemberIfObject(value, [&](std::string_view key, od::value& member) {
+    if (key != name) return true;
+    found.reset();
+    return visit(member);
+  });
+}
+
+// Stripe's body: data.object.id.
 bool ReadStripeObjectId(od::value& body, std::optional<std::string>& id) {
-  return EachMemberIfObject(body, [&](std::string_view key, od::value& data) {
-    if (key != "data") return true;
-    id.reset();
-    return EachMemberIfObject(data, [&](std::string_view key2, od::value& object) {
-      if (key2 != "object") return true;
-      id.reset();
-      return EachMemberIfObject(object, [&](std::string_view key3, od::value& value) {
-        if (key3 == "id") id = StringOf(value);
+  return EachNamed(body, "data", id, [&](od::value& data) {
+    return EachNamed(data, "object", id, [&](od::value& object) {
+      return EachNamed(object, "id", id, [&](od::value& value) {
+        id = StringOf(value);
         return true;
       });
     });
@@ -69,11 +77,8 @@ bool ReadStripeObjectId(od::value& body, std::optional<std::string>& id) {
 
 // Printify's body: resource.id, a string or (shops) an integer.
 bool ReadPrintifyResourceId(od::value& body, std::optional<std::string>& id) {
-  return EachMemberIfObject(body, [&](std::string_view key, od::value& resource) {
-    if (key != "resource") return true;
-    id.reset();
-    return EachMemberIfObject(resource, [&](std::string_view key2, od::value& value) {
-      if (key2 != "id") return true;
+  return EachNamed(body, "resource", id, [&](od::value& resource) {
+    return EachNamed(resource, "id", id, [&](od::value& value) {
       id = StringOf(value);
       if (!id) {
         if (std::optional<std::int64_t> number = IntOf(value)) id = std::to_string(*number);

@@ -59,6 +59,13 @@ std::vector<std::string> Names(pg::PgConnection& admin, const std::string& sql) 
   return out;
 }
 
+// The indexes of the jobs tables, live and shadow, by name.
+std::vector<std::string> JobsIndexes(pg::PgConnection& admin) {
+  return Names(admin,
+               "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE "
+               "'jobs%' ORDER BY 1");
+}
+
 std::size_t Count(projections::ReadModelStore& store) {
   std::size_t n = 0;
   Status s = store.Scan(Jobs(), [&](const Row&) {
@@ -125,15 +132,12 @@ TEST_CASE("pg read models: a store in another schema is separate, and readers ma
 TEST_CASE("pg read models: promoting twice carries index names over to the live table") {
   TestReadModelStore t;
   std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
-  const char* indexes =
-      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'jobs%' "
-      "ORDER BY 1";
   REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kLive).ok());
   for (std::uint64_t round = 1; round <= 2; ++round) {
     CAPTURE(round);
     REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
     // A shadow table is filled with its primary key only; PromoteShadow builds the others.
-    CHECK(Names(*admin, indexes) ==
+    CHECK(JobsIndexes(*admin) ==
           std::vector<std::string>{"jobs__shadow_pkey", "jobs_ix1", "jobs_ix2", "jobs_pkey"});
     std::vector<Row> rows;
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(round); ++i) rows.push_back(Job("t1", i));
@@ -142,7 +146,7 @@ TEST_CASE("pg read models: promoting twice carries index names over to the live 
     Status promoted =
         t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(round));
     REQUIRE_MESSAGE(promoted.ok(), promoted.ToString());
-    CHECK(Names(*admin, indexes) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
+    CHECK(JobsIndexes(*admin) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
     CHECK(Count(*t.store) == round);
   }
   // Its JSON column gathers no statistics (nothing filters on it); the others do (-1: the
@@ -166,9 +170,6 @@ TEST_CASE("pg read models: a promotion refused by its checkpoint changes nothing
           "rebuild promotes later with its indexes and statistics") {
   TestReadModelStore t;
   std::unique_ptr<pg::PgConnection> admin = t.db->ConnectAdmin();
-  const char* indexes =
-      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'jobs%' "
-      "ORDER BY 1";
   const char* estimated_rows = "SELECT reltuples::bigint::text FROM pg_class WHERE relname = ";
   REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kLive).ok());
   REQUIRE(t.store->CreateTables(std::span(&Jobs(), 1), TableSet::kShadow).ok());
@@ -180,7 +181,7 @@ TEST_CASE("pg read models: a promotion refused by its checkpoint changes nothing
   Status stale =
       t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(1));
   CHECK(stale.code() == StatusCode::kConflict);
-  CHECK(Names(*admin, indexes) ==
+  CHECK(JobsIndexes(*admin) ==
         std::vector<std::string>{"jobs__shadow_pkey", "jobs_ix1", "jobs_ix2", "jobs_pkey"});
   // Never analysed: PostgreSQL does not know how many rows it holds.
   CHECK(Names(*admin, std::string(estimated_rows) + "'jobs__shadow'") ==
@@ -194,7 +195,7 @@ TEST_CASE("pg read models: a promotion refused by its checkpoint changes nothing
   Status promoted =
       t.store->PromoteShadow(std::span(&Jobs(), 1), "jobs", "jobs#rebuild", GlobalPosition(3));
   REQUIRE_MESSAGE(promoted.ok(), promoted.ToString());
-  CHECK(Names(*admin, indexes) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
+  CHECK(JobsIndexes(*admin) == std::vector<std::string>{"jobs_ix1", "jobs_ix2", "jobs_pkey"});
   CHECK(Names(*admin, std::string(estimated_rows) + "'jobs'") == std::vector<std::string>{"3"});
   CHECK(Count(*t.store) == 3);
 }
